@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+func runAdmin(ctx context.Context, args []string) error {
+	return errors.New("admin: not built yet")
+}

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+func runLoadgen(ctx context.Context, args []string) error {
+	return errors.New("loadgen: not built yet")
+}
