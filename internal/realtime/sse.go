@@ -1,0 +1,51 @@
+package realtime
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// heartbeat keeps proxies from closing an idle stream.
+const heartbeat = 25 * time.Second
+
+// ServeSSE streams company's events to w as Server-Sent Events until the
+// client goes away. Authentication is the caller's job. A lagged subscriber
+// gets a "resync" event and the stream ends, so the browser reloads its view
+// and reconnects instead of silently missing a message.
+func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, company int64) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	sub := h.Subscribe(company, 256)
+	defer sub.Close()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	fmt.Fprint(w, "retry: 2000\n: connected\n\n")
+	flusher.Flush()
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-sub.Lagged():
+			fmt.Fprint(w, "event: resync\ndata: {}\n\n")
+			flusher.Flush()
+			return
+		case e := <-sub.C:
+			data := e.Data
+			if len(data) == 0 {
+				data = []byte("{}")
+			}
+			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Type, data)
+			flusher.Flush()
+		case <-tick.C:
+			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+		}
+	}
+}
