@@ -2,9 +2,82 @@ package main
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/conversa/conversa/internal/loadgen"
 )
 
-func runLoadgen(ctx context.Context, args []string) error {
-	return errors.New("loadgen: not built yet")
+// loadgens are the load scenarios: `conversa loadgen NAME [flags]`.
+var loadgens = map[string]func(ctx context.Context, args []string, out io.Writer) error{
+	"webhooks": loadgenWebhooks,
 }
+
+func runLoadgen(ctx context.Context, args []string) error {
+	if len(args) == 0 || loadgens[args[0]] == nil {
+		return fmt.Errorf("usage: conversa loadgen webhooks [flags] (see -h)")
+	}
+	return loadgens[args[0]](ctx, args[1:], os.Stdout)
+}
+
+// loadgenWebhooks posts signed Meta-shaped inbound message webhooks to a
+// running Conversa and, with -compare-bare, the same load to a bare net/http
+// handler in this process, printing both and the ratio.
+func loadgenWebhooks(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("loadgen webhooks", flag.ContinueOnError)
+	var t loadgen.WebhookTarget
+	var plan loadgen.Plan
+	fs.StringVar(&t.URL, "url", "http://127.0.0.1:8080/webhooks/whatsapp", "webhook endpoint (loopback only)")
+	fs.StringVar(&t.AppSecret, "app-secret", "", "the channel's app secret (signs each request)")
+	fs.StringVar(&t.PhoneNumberID, "phone-number-id", "", "the channel's phone-number id")
+	fs.StringVar(&t.WABAID, "waba-id", "0", "the channel's WhatsApp Business Account id")
+	fs.IntVar(&plan.Rate, "rate", 0, "requests per second (0 = as fast as answered)")
+	fs.DurationVar(&plan.Duration, "duration", 10*time.Second, "how long to run at most")
+	fs.IntVar(&plan.Requests, "requests", 0, "how many requests at most (0 = until -duration)")
+	fs.IntVar(&plan.Concurrency, "concurrency", 64, "requests in flight at most")
+	compare := fs.Bool("compare-bare", false, "also measure a bare net/http 200 handler and print the ratio")
+	asJSON := fs.Bool("json", false, "print a JSON summary")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if t.AppSecret == "" || t.PhoneNumberID == "" {
+		return fmt.Errorf("loadgen webhooks: -app-secret and -phone-number-id are required")
+	}
+	client := loadgen.NewClient(plan.Concurrency)
+	t.RunID = loadgen.RunID()
+	got := loadgen.Run(ctx, client, plan, t.Requests())
+	report := map[string]any{"conversa": summary(got)}
+	fmt.Fprintln(out, "conversa:", got)
+	if *compare {
+		url, stop, err := loadgen.BareServer()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		bare := t
+		bare.URL = url
+		base := loadgen.Run(ctx, client, plan, bare.Requests())
+		ratio := got.Throughput() / max(base.Throughput(), 1e-9)
+		fmt.Fprintln(out, "bare:    ", base)
+		fmt.Fprintf(out, "ratio:    %.2f (conversa/bare throughput)\n", ratio)
+		report["bare"], report["ratio"] = summary(base), ratio
+	}
+	if *asJSON {
+		return json.NewEncoder(out).Encode(report)
+	}
+	return nil
+}
+
+func summary(r loadgen.Result) map[string]any {
+	return map[string]any{
+		"sent": r.Sent, "ok": r.OK, "failed": r.Failed, "first_error": r.FirstError,
+		"elapsed_s": r.Elapsed.Seconds(), "throughput": r.Throughput(),
+		"p50_ms": ms(r.Percentile(50)), "p90_ms": ms(r.Percentile(90)), "p99_ms": ms(r.Percentile(99)),
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
