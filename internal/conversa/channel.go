@@ -1,0 +1,65 @@
+package conversa
+
+import "time"
+
+// ChannelGroup is a team or queue ("Vendas") holding channels; its agents
+// answer what arrives on them.
+type ChannelGroup struct {
+	ID        int64     `json:"id"`
+	CompanyID int64     `json:"-"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ChannelType names a kind of channel. WhatsApp (Cloud API) is the first; the
+// model keeps type-specific settings in Config so a web-chat widget needs no
+// schema change.
+type ChannelType string
+
+const (
+	ChannelWABA    ChannelType = "waba"
+	ChannelWebChat ChannelType = "webchat"
+)
+
+// ChannelStatus is where a channel is in its life.
+type ChannelStatus string
+
+const (
+	ChannelPending      ChannelStatus = "pending"      // onboarding in progress
+	ChannelConnected    ChannelStatus = "connected"    // can send and receive
+	ChannelError        ChannelStatus = "error"        // Meta refused (token, lock, payment...)
+	ChannelDisconnected ChannelStatus = "disconnected" // stopped by an admin; history kept
+)
+
+// Channel is one connected number (or, later, widget) inside a group.
+type Channel struct {
+	ID        int64         `json:"id"`
+	CompanyID int64         `json:"-"`
+	GroupID   int64         `json:"group_id"`
+	Type      ChannelType   `json:"type"`
+	Name      string        `json:"name"`
+	Status    ChannelStatus `json:"status"`
+	WABA      *WABAConfig   `json:"waba,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+}
+
+// WABAConfig is a WhatsApp channel's Cloud API identity. The secrets are
+// held decrypted only in memory and never serialised.
+type WABAConfig struct {
+	BusinessID         string `json:"business_id,omitempty"`
+	WABAID             string `json:"waba_id"`
+	PhoneNumberID      string `json:"phone_number_id"`
+	DisplayPhoneNumber string `json:"display_phone_number,omitempty"`
+	VerifiedName       string `json:"verified_name,omitempty"`
+	AccessToken        string `json:"-"`
+	AppSecret          string `json:"-"`
+	VerifyToken        string `json:"-"`
+	Throughput         int    `json:"throughput"` // messages per second Meta allows this number
+}
+
+// ReadinessItem is one line of a channel's "can it send?" checklist.
+type ReadinessItem struct {
+	Key    string `json:"key"` // number_verified, display_name, payment_method, webhooks, approved_template, quality, messaging_limit
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"` // the state, or the fix in plain words
+}
