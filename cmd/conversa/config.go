@@ -1,0 +1,107 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/conversa/conversa/internal/conversa"
+)
+
+// config is everything the server needs, read from the environment (the
+// contract's CONVERSA_* variables) and optionally overridden by flags.
+type config struct {
+	Addr          string // CONVERSA_ADDR
+	DataDir       string // CONVERSA_DATA_DIR: the SQLite file and the generated secret key
+	DatabaseURL   string // CONVERSA_DATABASE_URL: postgres://... selects PostgreSQL
+	GraphURL      string // CONVERSA_GRAPH_URL: Meta Graph API base; empty = embedded simulator
+	SecretKey     string // CONVERSA_SECRET_KEY: encrypts secrets at rest
+	SecureCookies bool   // CONVERSA_SECURE_COOKIES: TLS ends at a proxy in front
+	Demo          bool   // CONVERSA_DEMO: seed and print the demo company (default on)
+
+	Clock  *conversa.ShiftClock // shared with the embedded simulator
+	Logger *slog.Logger
+	Out    io.Writer         // start-up banner (demo logins, address)
+	Ready  func(addr string) // called once the listener is bound (tests use :0)
+}
+
+// loadConfig reads env, then flags in args.
+func loadConfig(name string, args []string, out io.Writer) (config, error) {
+	cfg := config{
+		Addr:          envOr("CONVERSA_ADDR", "127.0.0.1:8080"),
+		DataDir:       envOr("CONVERSA_DATA_DIR", "./data"),
+		DatabaseURL:   os.Getenv("CONVERSA_DATABASE_URL"),
+		GraphURL:      os.Getenv("CONVERSA_GRAPH_URL"),
+		SecretKey:     os.Getenv("CONVERSA_SECRET_KEY"),
+		SecureCookies: envBool("CONVERSA_SECURE_COOKIES", false),
+		Demo:          envBool("CONVERSA_DEMO", true),
+		Clock:         conversa.NewShiftClock(),
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Out:           out,
+	}
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(out)
+	fset.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (CONVERSA_ADDR)")
+	fset.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory (CONVERSA_DATA_DIR)")
+	fset.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres:// DSN; empty = SQLite in the data dir (CONVERSA_DATABASE_URL)")
+	fset.StringVar(&cfg.GraphURL, "graph-url", cfg.GraphURL, "Meta Graph API base URL; empty = embedded simulator (CONVERSA_GRAPH_URL)")
+	fset.BoolVar(&cfg.Demo, "demo", cfg.Demo, "seed the demo company on first start (CONVERSA_DEMO)")
+	if err := fset.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fset.NArg() > 0 {
+		return cfg, fmt.Errorf("%s: unexpected arguments %q", name, fset.Args())
+	}
+	return cfg, nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(key string, def bool) bool {
+	v, err := strconv.ParseBool(strings.TrimSpace(os.Getenv(key)))
+	if err != nil {
+		return def
+	}
+	return v
+}
+
+// secretKey returns CONVERSA_SECRET_KEY, or the key in the data dir,
+// generating it on first start. Several nodes on one database must share
+// one key: set CONVERSA_SECRET_KEY on each.
+func (cfg config) secretKey() (string, error) {
+	if cfg.SecretKey != "" {
+		return cfg.SecretKey, nil
+	}
+	path := filepath.Join(cfg.DataDir, "secret.key")
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return "", err
+	}
+	s := hex.EncodeToString(key)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return s, nil
+}

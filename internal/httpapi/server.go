@@ -1,0 +1,74 @@
+// Package httpapi is Conversa's REST API (/api/v1, JSON) plus the
+// operational endpoints (/healthz, /readyz, /metrics).
+//
+// Adding a feature's endpoints: write routes_<feature>.go with a
+// func (s *Server) routes<Feature>(m *router) registering its patterns, and
+// add that call to Handler. Handlers return an error instead of writing
+// one; writeError maps it to a status and the stable body
+// {"error":{"code","message"}}. Every route with an {id} must be listed in
+// the tenant-isolation test table (isolation_test.go); a test fails when one
+// is missing.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/conversa/conversa/internal/auth"
+	"github.com/conversa/conversa/internal/store"
+)
+
+// Config holds the server's dependencies.
+type Config struct {
+	Store  *store.Store
+	Auth   *auth.Service
+	Logger *slog.Logger
+	// Mounts are extra handlers served beside the API by path prefix, e.g.
+	// "/sim/" for the embedded Cloud API simulator.
+	Mounts map[string]http.Handler
+}
+
+// Server is the HTTP API.
+type Server struct {
+	store   *store.Store
+	auth    *auth.Service
+	log     *slog.Logger
+	mounts  map[string]http.Handler
+	metrics *metrics
+	routes  []string // registered patterns, for the isolation test
+}
+
+// New returns a Server.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Server{store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, mounts: cfg.Mounts, metrics: newMetrics()}
+}
+
+// Handler builds the whole HTTP handler. Call it once.
+func (s *Server) Handler() http.Handler {
+	m := &router{ServeMux: http.NewServeMux(), s: s}
+	s.routesHealth(m)
+	s.routesAuth(m)
+	s.routesCompany(m)
+	s.routesUsers(m)
+	s.routesAudit(m)
+	// Later issues: s.routesChannels(m), s.routesWebhooks(m), ...
+	m.ServeMux.Handle("GET /metrics", s.metrics.handler())
+	for prefix, h := range s.mounts {
+		m.ServeMux.Handle(prefix, h)
+	}
+	m.ServeMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errNoRoute())
+	})
+	return s.recover(s.observe(s.csrf(m.ServeMux)))
+}
+
+// Routes lists the registered API patterns ("METHOD /path").
+func (s *Server) Routes() []string { return s.routes }
+
+// Registry exposes the server's Prometheus metrics (for tests and mounts).
+func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
