@@ -56,9 +56,11 @@ func (s *Store) LicenceUsage(ctx context.Context, companyID int64) (conversa.Lic
 	if err != nil {
 		return conversa.LicenceUsage{}, err
 	}
-	// Channels: the channels issue adds its count here (same rule,
-	// conversa.CheckLicence(conversa.LicenceChannels, ...)).
-	return conversa.LicenceUsage{Agents: agents, MaxAgents: c.MaxAgents, MaxChannels: c.MaxChannels}, nil
+	channels, err := s.countChannels(ctx, companyID)
+	if err != nil {
+		return conversa.LicenceUsage{}, err
+	}
+	return conversa.LicenceUsage{Agents: agents, MaxAgents: c.MaxAgents, Channels: channels, MaxChannels: c.MaxChannels}, nil
 }
 
 // lockCompany takes the company row for the rest of the transaction, so

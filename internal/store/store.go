@@ -37,7 +37,8 @@ type Store struct {
 	r, w  conn
 	tx    *sql.Tx // set on the Store handed to an InTx callback
 	owned bool    // Close closes the pools (false on a transaction's Store)
-	clock conversa.Clock
+	clock  conversa.Clock
+	sealer Sealer // seals channel credentials (SetSealer)
 }
 
 // Open connects to databaseURL when it is a postgres:// DSN, otherwise to
@@ -172,7 +173,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) (err error) 
 		err = sqlTx.Commit()
 	}()
 	c := conn{sqlTx, s.d}
-	return fn(&Store{d: s.d, dsn: s.dsn, rdb: s.rdb, wdb: s.wdb, r: c, w: c, tx: sqlTx, clock: s.clock})
+	return fn(&Store{d: s.d, dsn: s.dsn, rdb: s.rdb, wdb: s.wdb, r: c, w: c, tx: sqlTx, clock: s.clock, sealer: s.sealer})
 }
 
 // notFound turns sql.ErrNoRows into the domain's not_found error.
@@ -183,14 +184,15 @@ func notFound(err error, what string) error {
 	return err
 }
 
+// ptNames translates entity names for not_found messages; add yours here.
+var ptNames = map[string]string{
+	"Company": "Empresa", "User": "Usuário", "Session": "Sessão", "Channel": "Canal", "Group": "Grupo",
+	"Contact": "Contato", "Conversation": "Conversa", "Message": "Mensagem", "Template": "Modelo",
+}
+
 func ptName(what string) string {
-	switch what {
-	case "Company":
-		return "Empresa"
-	case "User":
-		return "Usuário"
-	case "Session":
-		return "Sessão"
+	if pt, ok := ptNames[what]; ok {
+		return pt
 	}
 	return what
 }
