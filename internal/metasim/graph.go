@@ -156,6 +156,8 @@ func (s *Sim) routeBusiness(m string, c *graphCall) bool {
 	switch {
 	case m == http.MethodGet && c.edge == "":
 		s.handleGetBusiness(c)
+	case m == http.MethodPost && c.edge == "whatsapp_business_accounts":
+		s.handleCreateWABA(c) // Meta's documented creation path
 	case c.edge == "owned_whatsapp_business_accounts" || c.edge == "client_whatsapp_business_accounts":
 		if m == http.MethodPost && c.edge == "owned_whatsapp_business_accounts" {
 			s.handleCreateWABA(c)

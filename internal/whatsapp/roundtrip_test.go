@@ -486,15 +486,10 @@ func TestRoundTripOnboarding(t *testing.T) {
 	}
 }
 
-// Meta documents POST /{business-id}/whatsapp_business_accounts; the
-// simulator may still be catching up.
+// Meta documents POST /{business-id}/whatsapp_business_accounts.
 func TestRoundTripCreateWABA(t *testing.T) {
 	r := newRT(t)
 	w, err := r.c.CreateWABA(ctx, r.acc.AccessToken, r.acc.BusinessID, wa.NewWABA{Name: "Suporte", Currency: "USD", TimezoneID: "1"})
-	var e *wa.Error
-	if errors.As(err, &e) && strings.Contains(strings.ToLower(e.Message), "unknown path") {
-		t.Skip("metasim does not serve POST /{business-id}/whatsapp_business_accounts yet")
-	}
 	if err != nil || w.ID == "" {
 		t.Fatalf("create waba = %+v, %v", w, err)
 	}
