@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The second half of the walk: a template, a conversation started with it,
+// the customer's reply through the simulator's phone page, the free-form
+// answer and its read ticks, and the 24-hour window closing.
+
+func (w *walk) template() {
+	w.need("GET /api/v1/templates", "templates")
+	w.tplName = "boas_vindas_" + strings.ToLower(strings.ReplaceAll(w.lang, "-", "_"))
+	w.step("template editor", stepTimeout, w.open("/app/templates?channel_id="+w.channel), click("#new-template"),
+		fill("#t-name", w.tplName), chromedp.SetValue(chromedp.CSS("#t-lang"), "pt_BR"),
+		fill("#t-body", "Olá {{1}}, seu pedido {{2}} foi enviado! Responda esta mensagem se precisar de ajuda."),
+		fill("#t-ex-1", "Ana"), fill("#t-ex-2", "12345"), fill("#t-footer", "Loja Demo"),
+		textContains("[data-preview-body]", "Olá Ana, seu pedido 12345 foi enviado!"))
+	row := fmt.Sprintf("tr[data-template=%q]", w.tplName)
+	w.step("template submitted", stepTimeout, click("#submit-template"), chromedp.WaitVisible(chromedp.CSS(row)))
+	// The simulator reviews after its delay; the list follows live.
+	w.step("template approved", stepTimeout, textContains(row+" .badge", w.tr("tstatus.APPROVED")))
+}
+
+func (w *walk) startConversation() {
+	w.need("GET /api/v1/conversations", "conversations")
+	w.step("new conversation preview", stepTimeout, w.open("/app/new?channel_id="+w.channel),
+		fill("#nc-to", "(11) 98765-4321"), selectByText("#tp-template", w.tplName),
+		fill("#tp-p0", "Ana"), fill("#tp-p1", "98765"),
+		textContains("#tpl-preview-text", "Olá Ana, seu pedido 98765 foi enviado!"),
+		textContains("#tpl-cost", w.tr("compose.cost")), textContains("#tpl-to", "+5511987654321"))
+	w.step("conversation started", stepTimeout, click("#start-send"),
+		chromedp.WaitVisible(chromedp.CSS(".bubble.out")), textContains("#thread-messages", "98765"),
+		textContains("#window", w.tr("inbox.never_wrote")))
+	w.convURL = w.url()
+}
+
+// customerReplies answers from the customer phone page in a second tab
+// while the inbox stays open in the first, so the reply must arrive live.
+func (w *walk) customerReplies() {
+	phone, cancel := chromedp.NewContext(w.ctx)
+	defer cancel()
+	if err := chromedp.Do(phone); err != nil { // open the tab outside any step's deadline
+		w.t.Fatalf("second tab: %v", err)
+	}
+	tab := &browser{t: w.t, ctx: phone, base: w.base, shots: w.shots, n: w.n}
+	tab.step("customer phone", stepTimeout, tab.open("/sim/_sim/phone"),
+		until(fmt.Sprintf(`!!document.querySelector('#biz option[value="%s"]')`, w.phoneID)),
+		chromedp.SetValue(chromedp.CSS("#biz"), w.phoneID), js(`document.getElementById("biz").dispatchEvent(new Event("change"))`),
+		chromedp.SetValue(chromedp.CSS("#wa"), "5511987654321"), js(`document.getElementById("wa").dispatchEvent(new Event("change"))`),
+		textContains("#chat", "98765"))
+	tab.step("customer answers", stepTimeout, fill("#text", "Oi! Chegou sim, obrigada."), click("#composer button[type=submit]"),
+		textContains("#chat", "Chegou sim"))
+	w.n = tab.n
+	w.step("reply arrives live", stepTimeout, textContains(".bubble.in", "Chegou sim"),
+		chromedp.WaitVisible(chromedp.CSS("#composer[data-window=open]")), chromedp.WaitVisible(chromedp.CSS("#window[data-expires]")))
+	w.step("free-form reply", stepTimeout, fill("#c-body", "Que ótimo, Ana! 😊"), click("#c-send"),
+		textContains("#thread-messages", "Que ótimo, Ana!"))
+	// The phone page marks what it shows as read; the ticks turn blue live.
+	w.step("read ticks", stepTimeout, chromedp.WaitVisible(chromedp.CSS(".bubble.out:last-of-type .ticks.read")))
+	tab.n = w.n
+	tab.step("customer sees the reply", stepTimeout, textContains("#chat", "Que ótimo, Ana!"))
+	w.n = tab.n
+}
+
+// closeWindow moves the simulator clock (shared with Conversa) 24 hours.
+// The session's idle limit passes too, so the agent logs in again and lands
+// back on the conversation, whose composer now offers templates only.
+func (w *walk) closeWindow() {
+	w.simPost("/_sim/clock", `{"advance":"24h"}`)
+	w.step("clock moved 24 h", stepTimeout, chromedp.Navigate(w.convURL), chromedp.WaitVisible(chromedp.CSS("#domain, #composer")))
+	if w.evalString(`document.getElementById("domain") ? "login" : "inbox"`) == "login" {
+		w.signIn("login again")
+	}
+	w.step("composer offers templates", stepTimeout, chromedp.WaitVisible(chromedp.CSS("#composer[data-window=closed]")),
+		chromedp.WaitVisible(chromedp.CSS("#tp-template")), textContains("#window-closed", w.tr("inbox.closed_help")),
+		textContains("#window", w.tr("js.window.closed")))
+}
+
+// selectByText picks the option whose label contains text and fires
+// "change", as a person choosing it would.
+func selectByText(sel, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ok, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector(%q);
+			const o = [...s.options].find((o) => o.textContent.includes(%q)); if (!o) return false;
+			s.value = o.value; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, sel, text))(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("no option %q in %s", text, sel)
+		}
+		return err
+	}))
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	_ "time/tzdata" // Brazilian zones even on hosts without zoneinfo
+
+	"github.com/conversa/conversa/internal/conversa"
+)
+
+// Languages: pt-BR is the default (most of our users are Brazilian).
+const (
+	langPT = "pt-BR"
+	langEN = "en"
+)
+
+const (
+	langCookie = "conversa_lang"
+	tzCookie   = "conversa_tz" // set by app.js from the browser's zone
+)
+
+// catalogs maps language → message key → text (fmt verbs for arguments).
+var catalogs = map[string]map[string]string{langPT: messagesPT, langEN: messagesEN}
+
+// defaultZone shows times as São Paulo sees them until the browser tells
+// us its zone.
+const defaultZone = "America/Sao_Paulo"
+
+// locale is the user's language and time zone for one request.
+type locale struct {
+	Lang string
+	msgs map[string]string
+	zone *time.Location
+}
+
+// localeFor picks the language: the switch's cookie, else the browser's
+// Accept-Language, else pt-BR.
+func localeFor(r *http.Request) *locale {
+	lang := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		lang = matchLang(c.Value)
+	}
+	if lang == "" {
+		lang = acceptLang(r.Header.Get("Accept-Language"))
+	}
+	zone, err := time.LoadLocation(defaultZone)
+	if c, cerr := r.Cookie(tzCookie); cerr == nil {
+		if z, zerr := time.LoadLocation(c.Value); zerr == nil {
+			zone, err = z, nil
+		}
+	}
+	if err != nil {
+		zone = time.UTC
+	}
+	return &locale{Lang: lang, msgs: catalogs[lang], zone: zone}
+}
+
+func matchLang(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case strings.HasPrefix(s, "pt"):
+		return langPT
+	case strings.HasPrefix(s, "en"):
+		return langEN
+	}
+	return ""
+}
+
+// acceptLang returns the first supported language in an Accept-Language
+// header (browsers list them by preference; q-values follow that order).
+func acceptLang(h string) string {
+	for _, part := range strings.Split(h, ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		if l := matchLang(tag); l != "" {
+			return l
+		}
+	}
+	return langPT
+}
+
+// T translates key, formatting args into it. A missing key shows itself,
+// which the catalog test catches before users do.
+func (l *locale) T(key string, args ...any) string {
+	s, ok := l.msgs[key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// IsPT is true for Portuguese, for the few spots that differ in form.
+func (l *locale) IsPT() bool { return l.Lang == langPT }
+
+// DateTime formats t in the user's zone: 02/01/2026 15:04 or Jan 2, 2026 3:04 PM.
+func (l *locale) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(l.zone)
+	if l.IsPT() {
+		return t.Format("02/01/2006 15:04")
+	}
+	return t.Format("Jan 2, 2006 3:04 PM")
+}
+
+// Clock formats only the time of day, for message bubbles.
+func (l *locale) Clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(l.zone)
+	if l.IsPT() {
+		return t.Format("15:04")
+	}
+	return t.Format("3:04 PM")
+}
+
+// Money formats micro-USD as Meta's rate cards do (four decimals), in the
+// user's convention: US$ 0,0625 or $0.0625.
+func (l *locale) Money(m conversa.Money) string {
+	s := m.String()
+	if l.IsPT() {
+		return "US$ " + strings.Replace(s, ".", ",", 1)
+	}
+	if strings.HasPrefix(s, "-") {
+		return "-$" + s[1:]
+	}
+	return "$" + s
+}
+
+// JSMessages are the strings app.js needs, as JSON for a data attribute.
+func (l *locale) JSMessages() string {
+	out := map[string]string{}
+	for k, v := range l.msgs {
+		if strings.HasPrefix(k, "js.") {
+			out[strings.TrimPrefix(k, "js.")] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// switchLang sets the language cookie and returns to where the user was.
+// It is a plain link (GET), so it works before any script has loaded.
+func (u *UI) switchLang(w http.ResponseWriter, r *http.Request) {
+	lang := matchLang(r.URL.Query().Get("l"))
+	if lang == "" {
+		lang = langPT
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
+}
+
+// safeNext allows only same-site paths as a redirect target, so a crafted
+// link can't bounce a user to another site after login.
+func safeNext(next, fallback string) string {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return fallback
+	}
+	return next
+}
+
+// funcs are the template helpers that need no locale.
+var funcs = template.FuncMap{
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+	"add":   func(a, b int) int { return a + b },
+	"query": url.QueryEscape,
+	"eq2":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+}
+
+// Translate is the catalog's text for lang ("pt-BR" or "en"), for callers
+// outside a request, such as the browser tests checking what users read.
+func Translate(lang, key string, args ...any) string {
+	l := &locale{Lang: matchLang(lang), msgs: catalogs[matchLang(lang)]}
+	if l.msgs == nil {
+		l.Lang, l.msgs = langPT, messagesPT
+	}
+	return l.T(key, args...)
+}

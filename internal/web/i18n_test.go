@@ -1,0 +1,75 @@
+package web
+
+import (
+	"io/fs"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/conversa/conversa/internal/conversa"
+)
+
+// Both catalogs have the same keys, so switching language never shows a
+// raw key.
+func TestCatalogsMatch(t *testing.T) {
+	for k := range messagesPT {
+		if _, ok := messagesEN[k]; !ok {
+			t.Errorf("en lacks %q", k)
+		}
+	}
+	for k := range messagesEN {
+		if _, ok := messagesPT[k]; !ok {
+			t.Errorf("pt-BR lacks %q", k)
+		}
+	}
+}
+
+// Every literal key a template translates exists in the catalog.
+func TestTemplateKeysExist(t *testing.T) {
+	re := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	files, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, f := range files {
+		b, _ := fs.ReadFile(templateFS, f)
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := messagesPT[m[1]]; !ok {
+				t.Errorf("%s: key %q not in the catalog", f, m[1])
+			}
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	at := time.Date(2026, 3, 9, 18, 5, 0, 0, time.UTC) // 15:05 in São Paulo
+	pt := localeFor(httptest.NewRequest("GET", "/", nil))
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Language", "en-GB")
+	req.Header.Set("Cookie", tzCookie+"=Europe/Lisbon")
+	en := localeFor(req)
+	tests := []struct{ got, want string }{
+		{pt.Money(625 * conversa.Micro / 10000), "US$ 0,0625"},
+		{en.Money(625 * conversa.Micro / 10000), "$0.0625"},
+		{pt.Money(12 * conversa.Micro), "US$ 12,0000"},
+		{en.Money(-68 * conversa.Micro / 10000), "-$0.0068"},
+		{pt.DateTime(at), "09/03/2026 15:05"},
+		{pt.Clock(at), "15:05"},
+		{en.DateTime(at), "Mar 9, 2026 6:05 PM"}, // Lisbon is UTC in March
+		{en.T("users.licence_agents", 2, 5), "Agents: 2 of 5"},
+		{pt.T("users.licence_agents", 2, 5), "Agentes: 2 de 5"},
+		{pt.T("no.such.key"), "no.such.key"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestAcceptLanguage(t *testing.T) {
+	for h, want := range map[string]string{"": langPT, "en": langEN, "fr-FR,en;q=0.8": langEN,
+		"pt-BR,pt;q=0.9": langPT, "de": langPT, "EN-us": langEN} {
+		if got := acceptLang(h); got != want {
+			t.Errorf("%q → %q, want %q", h, got, want)
+		}
+	}
+}
