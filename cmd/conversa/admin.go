@@ -16,6 +16,7 @@ const adminUsage = `usage:
   conversa admin create-company --domain D --name N --email E --password P [--admin-name A] [--channels 1] [--agents 1]
   conversa admin create-user    --domain D --email E --name N --role admin|supervisor|agent --password P
   conversa admin reset-password --domain D --email E --password P
+  conversa admin create-channel --domain D --phone-number-id P --app-secret S [--waba-id W] [--verify-token T] [--access-token A] [--name N] [--group G]
 The database comes from CONVERSA_DATABASE_URL / CONVERSA_DATA_DIR (or --database-url / --data-dir).`
 
 func runAdmin(ctx context.Context, args []string) error { return admin(ctx, args, os.Stdout) }
@@ -26,6 +27,9 @@ func admin(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New(adminUsage)
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "create-channel" {
+		return adminCreateChannel(ctx, args, out)
+	}
 	switch cmd {
 	case "create-company", "create-user", "reset-password":
 	default:

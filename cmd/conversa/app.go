@@ -19,6 +19,10 @@ func openStore(ctx context.Context, cfg config) (*store.Store, error) {
 		return nil, err
 	}
 	st.SetClock(cfg.Clock)
+	if err := sealStore(st, cfg); err != nil {
+		st.Close()
+		return nil, err
+	}
 	n, err := st.Migrate(ctx)
 	if err == nil && n > 0 {
 		cfg.Logger.Info("database migrated", "migrations", n)

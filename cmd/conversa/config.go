@@ -27,6 +27,9 @@ type config struct {
 	SecretKey     string // CONVERSA_SECRET_KEY: encrypts secrets at rest
 	SecureCookies bool   // CONVERSA_SECURE_COOKIES: TLS ends at a proxy in front
 	Demo          bool   // CONVERSA_DEMO: seed and print the demo company (default on)
+	PublicURL     string // CONVERSA_PUBLIC_URL: how Meta reaches us (webhooks); default http://<Addr>
+	MetaAppID     string // CONVERSA_META_APP_ID: Conversa's Meta app (Embedded Signup); sandbox: the simulator's
+	MetaAppSecret string // CONVERSA_META_APP_SECRET: its secret (code exchange, webhook signatures)
 
 	Clock  *conversa.ShiftClock // shared with the embedded simulator
 	Logger *slog.Logger
@@ -44,6 +47,9 @@ func loadConfig(name string, args []string, out io.Writer) (config, error) {
 		SecretKey:     os.Getenv("CONVERSA_SECRET_KEY"),
 		SecureCookies: envBool("CONVERSA_SECURE_COOKIES", false),
 		Demo:          envBool("CONVERSA_DEMO", true),
+		PublicURL:     os.Getenv("CONVERSA_PUBLIC_URL"),
+		MetaAppID:     os.Getenv("CONVERSA_META_APP_ID"),
+		MetaAppSecret: os.Getenv("CONVERSA_META_APP_SECRET"),
 		Clock:         conversa.NewShiftClock(),
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		Out:           out,
@@ -55,6 +61,7 @@ func loadConfig(name string, args []string, out io.Writer) (config, error) {
 	fset.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres:// DSN; empty = SQLite in the data dir (CONVERSA_DATABASE_URL)")
 	fset.StringVar(&cfg.GraphURL, "graph-url", cfg.GraphURL, "Meta Graph API base URL; empty = embedded simulator (CONVERSA_GRAPH_URL)")
 	fset.BoolVar(&cfg.Demo, "demo", cfg.Demo, "seed the demo company on first start (CONVERSA_DEMO)")
+	fset.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "public base URL Meta sends webhooks to; default http://<addr> (CONVERSA_PUBLIC_URL)")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
 	}

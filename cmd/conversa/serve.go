@@ -9,7 +9,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/conversa/conversa/internal/httpapi"
+	"github.com/conversa/conversa/internal/intake"
 	"github.com/conversa/conversa/internal/jobs"
 )
 
@@ -28,11 +31,26 @@ func serve(ctx context.Context, cfg config) error {
 	if _, err := cfg.secretKey(); err != nil { // used by the channels issue to encrypt tokens
 		return fmt.Errorf("secret key: %w", err)
 	}
+	// Listen first: the Graph client (sandbox), the simulator and the webhook
+	// URL Meta is given all need the real address, known only now on ":0".
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	cfg.Addr = reachable(ln.Addr())
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	sim, err := newSimulator(cfg)
+	if err != nil {
+		return err
+	}
+	if sim != nil {
+		defer sim.Close()
+	}
 	authSvc, err := newAuth(st, cfg)
 	if err != nil {
 		return err
@@ -42,10 +60,23 @@ func serve(ctx context.Context, cfg config) error {
 			return err
 		}
 	}
-	queue, err := jobs.New(ctx, st, jobs.Options{Logger: cfg.Logger, Clock: cfg.Clock, SessionIdle: authSvc.Config().IdleTimeout})
+	graph, err := newGraph(cfg)
 	if err != nil {
 		return err
 	}
+	hub, publisher := newEvents(ctx, st, cfg)
+	conversations := newInbox(st, cfg, graph, publisher)
+	tpl := newTemplates(st, cfg, graph, publisher, conversations)
+	chans := newChannels(st, cfg, graph, sim)
+	webhooks := newIntake(st, cfg, conversations, tpl, chans.AccountSink())
+	queue, err := jobs.New(ctx, st, jobs.Options{Logger: cfg.Logger, Clock: cfg.Clock, SessionIdle: authSvc.Config().IdleTimeout,
+		Register: []func(*river.Workers){webhooks.Register, conversations.Register, tpl.Register},
+		Periodic: append(conversations.Periodic(), tpl.Periodic()),
+		Queues:   map[string]int{intake.Queue: intake.QueueWorkers}})
+	if err != nil {
+		return err
+	}
+	conversations.SetQueue(queue)
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
@@ -54,26 +85,41 @@ func serve(ctx context.Context, cfg config) error {
 			cfg.Logger.Warn("jobs did not stop cleanly", "err", err)
 		}
 	}()
+	if err := webhooks.Start(ctx, queue); err != nil {
+		return err
+	}
+	defer func() { // runs after the HTTP server has shut down and before the queue stops
+		if err := stopWithin(10*time.Second, webhooks.Stop); err != nil {
+			cfg.Logger.Warn("webhook intake did not drain", "err", err)
+		}
+	}()
 
 	mounts := map[string]http.Handler{}
-	if cfg.GraphURL == "" {
-		if sim := simulatorHandler(cfg); sim != nil {
-			mounts["/sim/"] = sim
-		}
+	if sim != nil {
+		mounts["/sim/"] = sim.Handler()
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authSvc, Logger: cfg.Logger, Mounts: mounts})
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ui, err := mountUI(cfg, authSvc, mounts)
 	if err != nil {
 		return err
 	}
-	printBanner(cfg, ln.Addr().String(), st.Postgres())
-	if cfg.Ready != nil {
-		cfg.Ready(ln.Addr().String())
-	}
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authSvc, Logger: cfg.Logger, Mounts: mounts, Webhooks: webhooks,
+		Inbox: conversations, Events: hub, Templates: tpl, Channels: chans})
+	handler := api.Handler()
+	ui.SetAPI(handler)
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if sim != nil && cfg.Demo {
+		if err := seedSandboxChannel(ctx, st, chans, sim); err != nil {
+			cfg.Logger.Warn("sandbox channel not seeded", "err", err)
+		}
+	}
+	printBanner(cfg, cfg.Addr, st.Postgres())
+	printSandbox(cfg.Out, cfg.Addr, sim)
+	if cfg.Ready != nil {
+		cfg.Ready(cfg.Addr)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -96,15 +142,6 @@ func stopWithin(d time.Duration, stop func(context.Context) error) error {
 	defer cancel()
 	return stop(ctx)
 }
-
-// simulatorHandler is the seam for the embedded Cloud API simulator,
-// mounted at /sim/ when CONVERSA_GRAPH_URL is unset, sharing cfg.Clock so
-// "move the simulator clock" moves Conversa too. Until internal/metasim is
-// wired it returns nil and nothing is mounted. Wiring it is:
-//
-//	sim, err := metasim.New(metasim.Options{Clock: cfg.Clock, Logger: cfg.Logger, BasePath: "/sim"})
-//	... return sim.Handler() (and close sim on shutdown)
-func simulatorHandler(cfg config) http.Handler { return nil }
 
 func printBanner(cfg config, addr string, postgres bool) {
 	db := "SQLite in " + cfg.DataDir

@@ -55,11 +55,34 @@ type WABAConfig struct {
 	AppSecret          string `json:"-"`
 	VerifyToken        string `json:"-"`
 	Throughput         int    `json:"throughput"` // messages per second Meta allows this number
+	// Health is the last known state of the account, from the Graph API
+	// (readiness checks) and account webhooks; it survives restarts.
+	Health WABAHealth `json:"health"`
+}
+
+// WABAHealth is what Conversa last learnt about a WhatsApp account and
+// number: facts, not sentences, so the checklist can be rendered in any
+// language. Empty strings mean "not known yet".
+type WABAHealth struct {
+	CheckedAt          *time.Time `json:"checked_at,omitempty"` // last live read from the Graph API
+	CodeVerification   string     `json:"code_verification_status,omitempty"`
+	Registered         bool       `json:"registered,omitempty"`
+	NameStatus         string     `json:"name_status,omitempty"`
+	QualityRating      string     `json:"quality_rating,omitempty"`
+	MessagingLimitTier string     `json:"messaging_limit_tier,omitempty"`
+	PaymentMethod      bool       `json:"payment_method,omitempty"`
+	Currency           string     `json:"currency,omitempty"`
+	Subscribed         bool       `json:"subscribed,omitempty"`
+	CallbackURL        string     `json:"callback_url,omitempty"` // the override callback Meta reports
+	ApprovedTemplates  bool       `json:"approved_templates,omitempty"`
+	// Problem is why the channel is in error (ban, lock), in both languages.
+	Problem   *Error               `json:"problem,omitempty"`
+	EventTime map[string]time.Time `json:"event_time,omitempty"` // newest webhook applied, per kind
 }
 
 // ReadinessItem is one line of a channel's "can it send?" checklist.
 type ReadinessItem struct {
-	Key    string `json:"key"` // number_verified, display_name, payment_method, webhooks, approved_template, quality, messaging_limit
+	Key    string `json:"key"` // number_verified, display_name, payment_method, webhooks_subscribed, approved_template, quality_rating, messaging_limit
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"` // the state, or the fix in plain words
 }

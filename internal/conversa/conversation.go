@@ -48,6 +48,10 @@ type Conversation struct {
 	LastInboundAt time.Time          `json:"-"` // drives the 24-hour window
 	LastMessageAt time.Time          `json:"last_message_at"`
 	CreatedAt     time.Time          `json:"created_at"`
+
+	FirstResponseAt *time.Time `json:"first_response_at,omitempty"` // first agent message
+	ResolvedAt      *time.Time `json:"resolved_at,omitempty"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // WindowExpiresAt is when the conversation's service window closes (nil when

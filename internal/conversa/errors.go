@@ -23,7 +23,9 @@ const (
 	ETEMPLATEPARAMS      = "template_params"       // parameter count/format mismatch
 	EOPTEDOUT            = "opted_out"             // contact opted out of marketing
 	EUPSTREAM            = "upstream_error"        // the Graph API refused or failed
+	EMETAREJECTED        = "meta_rejected"         // Meta refused what the admin entered (token, ids, code): fix it
 	EUNAVAILABLE         = "unavailable"           // dependency down; try again
+	ETOOLARGE            = "too_large"             // request body over the endpoint's limit
 	EINTERNAL            = "internal"              // a bug or an unexpected failure
 )
 

@@ -1,6 +1,9 @@
 package conversa
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Direction of a message.
 type Direction string
@@ -58,4 +61,32 @@ type Message struct {
 	ExpectedCost   Money         `json:"expected_cost,omitempty"`
 	Billable       *bool         `json:"billable,omitempty"` // from Meta's pricing webhook
 	CreatedAt      time.Time     `json:"created_at"`
+
+	// Stored details the API shows selectively (see httpapi views).
+	ErrorPT        string          `json:"-"` // the failure sentence in pt-BR
+	Payload        json.RawMessage `json:"-"` // inbound: Meta's message; outbound: the send request without "to"
+	PricingType    string          `json:"-"` // regular, free_customer_service, free_entry_point
+	IdempotencyKey string          `json:"-"`
+	ReplyTo        string          `json:"-"` // wamid quoted by a reply
+	MediaID        string          `json:"-"` // Meta's media id (inbound)
+	MediaMime      string          `json:"-"`
+	MediaPath      string          `json:"-"` // stored file, relative to the data dir
+	SendState      SendState       `json:"-"`
+	SendAttempts   int             `json:"-"` // calls made to Meta
+	AttemptedAt    *time.Time      `json:"-"`
+	SentAt         *time.Time      `json:"-"`
+	DeliveredAt    *time.Time      `json:"-"`
+	ReadAt         *time.Time      `json:"-"`
 }
+
+// SendState follows an outbound message between "we are calling Meta" and
+// "we know what Meta did". A send whose outcome is unknown is never repeated
+// blindly: it waits for a status webhook (biz_opaque_callback_data names
+// it) or, failing that, is marked failed for a person to check.
+type SendState string
+
+const (
+	SendIdle        SendState = ""            // not being sent, or outcome known
+	SendAttempting  SendState = "attempting"  // attempt recorded, call in flight
+	SendReconciling SendState = "reconciling" // outcome unknown; waiting for a status webhook
+)

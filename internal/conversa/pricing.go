@@ -104,8 +104,7 @@ func (t PriceTable) Cost(region string, c Category, windowOpen bool) Money {
 }
 
 func usd(marketing, utility, authentication float64) Rates {
-	m := func(f float64) Money { return Money(f*float64(Micro) + 0.5) }
-	return Rates{m(marketing), m(utility), m(authentication)}
+	return Rates{MoneyFromUnits(marketing), MoneyFromUnits(utility), MoneyFromUnits(authentication)}
 }
 
 // DefaultPriceTable seeds each company's editable table with Meta's

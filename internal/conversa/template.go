@@ -17,6 +17,10 @@ const (
 	TemplateDisabled        TemplateStatus = "DISABLED"
 	TemplateInAppeal        TemplateStatus = "IN_APPEAL"
 	TemplatePendingDeletion TemplateStatus = "PENDING_DELETION"
+	// TemplateDeleted is Conversa's own mark for a template deleted here or
+	// gone from Meta: the row stays so sent messages and spend keep their
+	// template.
+	TemplateDeleted TemplateStatus = "DELETED"
 )
 
 // DefaultTemplateLanguage is what most of our users write in.
@@ -37,6 +41,13 @@ type Template struct {
 	ParameterFormat string              `json:"parameter_format,omitempty"` // POSITIONAL (default) or NAMED
 	Components      []TemplateComponent `json:"components"`
 	UpdatedAt       time.Time           `json:"updated_at"`
+
+	// Review details kept in sync from Meta (template_status.go).
+	StatusInfo string    `json:"status_info,omitempty"` // pause, disable, flag or rejection details in Meta's words
+	Quality    string    `json:"quality,omitempty"`     // Meta's quality score: GREEN, YELLOW, RED, UNKNOWN
+	StatusAt   time.Time `json:"-"`                     // when Meta's status was observed, for ordering
+	CategoryAt time.Time `json:"-"`                     // when the category was observed
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // TemplateComponent is a HEADER, BODY, FOOTER or BUTTONS block.
@@ -46,6 +57,9 @@ type TemplateComponent struct {
 	Text    string           `json:"text,omitempty"`
 	Buttons []TemplateButton `json:"buttons,omitempty"`
 	Example *TemplateExample `json:"example,omitempty"`
+	// Authentication templates only.
+	AddSecurityRecommendation bool `json:"add_security_recommendation,omitempty"`
+	CodeExpirationMinutes     int  `json:"code_expiration_minutes,omitempty"`
 }
 
 // TemplateButton is one button of a BUTTONS component.
@@ -54,6 +68,7 @@ type TemplateButton struct {
 	Text        string   `json:"text"`
 	URL         string   `json:"url,omitempty"`
 	PhoneNumber string   `json:"phone_number,omitempty"`
+	OTPType     string   `json:"otp_type,omitempty"` // OTP buttons: COPY_CODE, ONE_TAP, ZERO_TAP
 	Example     []string `json:"example,omitempty"`
 }
 

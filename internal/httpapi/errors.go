@@ -21,7 +21,8 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case conversa.ECONFLICT:
 		return http.StatusConflict
-	case conversa.ELICENCE, conversa.EWINDOWCLOSED, conversa.ETEMPLATENOTAPPROVED, conversa.ETEMPLATEPARAMS, conversa.EOPTEDOUT:
+	case conversa.ELICENCE, conversa.EWINDOWCLOSED, conversa.ETEMPLATENOTAPPROVED, conversa.ETEMPLATEPARAMS, conversa.EOPTEDOUT,
+		conversa.EMETAREJECTED:
 		return http.StatusUnprocessableEntity
 	case conversa.ELOCKED, conversa.ERATELIMIT:
 		return http.StatusTooManyRequests
@@ -29,6 +30,8 @@ func statusOf(code string) int {
 		return http.StatusBadGateway
 	case conversa.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
+	case conversa.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -13,10 +13,14 @@ import (
 	"testing"
 
 	"github.com/conversa/conversa/internal/auth"
+	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/httpapi"
+	"github.com/conversa/conversa/internal/inbox"
+	"github.com/conversa/conversa/internal/secrets"
 	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/store/storetest"
+	"github.com/conversa/conversa/internal/templates"
 )
 
 var ctx = context.Background()
@@ -37,17 +41,38 @@ type env struct {
 	users map[string]conversa.User // by e-mail
 }
 
-func newEnv(t *testing.T, st *store.Store, cfg auth.Config) *env {
+// envOption adjusts the server's config before it is built (e.g. a Graph
+// API client for the channel use cases).
+type envOption func(e *env, c *httpapi.Config)
+
+func newEnv(t *testing.T, st *store.Store, cfg auth.Config, opts ...envOption) *env {
 	t.Helper()
 	clock := conversa.NewShiftClock()
 	st.SetClock(clock)
+	box, err := secrets.New(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetSealer(box)
 	cfg.Params = auth.Params{Memory: 64, Time: 1, Threads: 1}
 	svc, err := auth.New(st, clock, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.New(httpapi.Config{Store: st, Auth: svc, Logger: slog.New(slog.DiscardHandler)})
-	e := &env{t: t, st: st, svc: svc, srv: srv, h: srv.Handler(), clock: clock, users: map[string]conversa.User{}}
+	e := &env{t: t, st: st, svc: svc, clock: clock, users: map[string]conversa.User{}}
+	// Without a Graph client the channel routes still answer everything
+	// that fails before calling Meta (auth, tenancy, validation).
+	hc := httpapi.Config{Store: st, Auth: svc, Logger: slog.New(slog.DiscardHandler),
+		Channels: channels.New(channels.Config{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)}),
+		// Without a Graph client, template routes answer everything short of Meta.
+		Templates: templates.New(templates.Config{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)}),
+		// Without a Graph client or queue, conversation routes answer everything short of sending.
+		Inbox: inbox.New(inbox.Options{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)})}
+	for _, o := range opts {
+		o(e, &hc)
+	}
+	e.srv = httpapi.New(hc)
+	e.h = e.srv.Handler()
 	e.alpha = e.company("alpha", "admin@alpha.com", 1)
 	e.beta = e.company("beta", "admin@beta.com", 1)
 	e.user(e.alpha, "sup@alpha.com", conversa.RoleSupervisor)

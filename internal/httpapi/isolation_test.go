@@ -23,6 +23,47 @@ var isolationRoutes = []struct {
 	{"GET /api/v1/users/{id}", alphaAgent, nil},
 	{"PATCH /api/v1/users/{id}", alphaAgent, map[string]any{"name": "Taken over", "active": false}},
 	{"POST /api/v1/users/{id}/password", alphaAgent, map[string]string{"password": "taken-over-1"}},
+
+	{"GET /api/v1/channel-groups/{id}", alphaGroup, nil},
+	{"PATCH /api/v1/channel-groups/{id}", alphaGroup, map[string]string{"name": "Taken over"}},
+	{"GET /api/v1/channel-groups/{id}/members", alphaGroup, nil},
+	{"PUT /api/v1/channel-groups/{id}/members/{user_id}", alphaGroup, nil},
+	{"DELETE /api/v1/channel-groups/{id}/members/{user_id}", alphaGroup, nil},
+	{"GET /api/v1/channels/{id}", alphaChannel, nil},
+	{"PATCH /api/v1/channels/{id}", alphaChannel, map[string]string{"name": "Taken over"}},
+	{"POST /api/v1/channels/{id}/disconnect", alphaChannel, nil},
+	{"GET /api/v1/channels/{id}/readiness", alphaChannel, nil},
+	{"GET /api/v1/onboarding/{id}", alphaOnboarding, nil},
+	{"GET /api/v1/onboarding/{id}/accounts", alphaOnboarding, nil},
+	{"POST /api/v1/onboarding/{id}/signup", alphaOnboarding, map[string]string{"code": "c", "business_id": "b"}},
+	{"POST /api/v1/onboarding/{id}/account", alphaOnboarding, map[string]string{"name": "Taken", "display_name": "Taken"}},
+	{"POST /api/v1/onboarding/{id}/phone", alphaOnboarding, map[string]string{"cc": "55", "phone_number": "11987650000"}},
+	{"POST /api/v1/onboarding/{id}/code/request", alphaOnboarding, map[string]string{"method": "SMS"}},
+	{"POST /api/v1/onboarding/{id}/code/verify", alphaOnboarding, map[string]string{"code": "123456"}},
+	{"POST /api/v1/onboarding/{id}/restart", alphaOnboarding, nil},
+	{"POST /api/v1/onboarding/{id}/finish", alphaOnboarding, map[string]string{"pin": "123456"}},
+	{"GET /api/v1/templates/{id}", alphaTemplate, nil},
+	{"PUT /api/v1/templates/{id}", alphaTemplate, map[string]any{"components": templateComponents("Olá {{1}}, tudo certo?")}},
+	{"DELETE /api/v1/templates/{id}", alphaTemplate, nil},
+	{"POST /api/v1/templates/{id}/preview", alphaTemplate, map[string]any{"parameters": []string{"Ana"}, "to": "+5511987654321"}},
+	{"POST /api/v1/channels/{id}/templates/sync", alphaChannel, nil},
+	{"GET /api/v1/conversations/{id}", alphaConversation, nil},
+	{"GET /api/v1/conversations/{id}/messages", alphaConversation, nil},
+	{"POST /api/v1/conversations/{id}/messages", alphaConversation, map[string]any{"type": "text", "text": map[string]string{"body": "Taken over"}}},
+	{"GET /api/v1/contacts/{id}", alphaContact, nil},
+	{"GET /api/v1/messages/{id}/media", alphaMessage, nil},
+	{"POST /api/v1/conversations/{id}/assign", alphaConversation, map[string]any{"user_id": nil}},
+	{"POST /api/v1/conversations/{id}/transfer", alphaConversation, map[string]any{"group_id": 1, "note": "Taken over"}},
+	{"POST /api/v1/conversations/{id}/resolve", alphaConversation, nil},
+	{"POST /api/v1/conversations/{id}/reopen", alphaConversation, nil},
+	{"GET /api/v1/conversations/{id}/notes", alphaConversation, nil},
+	{"POST /api/v1/conversations/{id}/notes", alphaConversation, map[string]string{"body": "Taken over"}},
+	{"GET /api/v1/conversations/{id}/labels", alphaConversation, nil},
+	{"PUT /api/v1/conversations/{id}/labels/{label_id}", alphaConversation, nil},
+	{"DELETE /api/v1/conversations/{id}/labels/{label_id}", alphaConversation, nil},
+	{"DELETE /api/v1/labels/{id}", alphaLabel, nil},
+	{"PUT /api/v1/canned-responses/{id}", alphaCanned, map[string]string{"shortcut": "taken", "text": "Taken over"}},
+	{"DELETE /api/v1/canned-responses/{id}", alphaCanned, nil},
 }
 
 func alphaAgent(e *env) int64 { return e.users["agent@alpha.com"].ID }
@@ -35,6 +76,8 @@ func TestTenantIsolation(t *testing.T) {
 		for _, rt := range isolationRoutes {
 			method, path, _ := strings.Cut(rt.pattern, " ")
 			path = strings.Replace(path, "{id}", idPath("%d", rt.target(e)), 1)
+			path = strings.ReplaceAll(path, "{user_id}", idPath("%d", alphaAgent(e)))
+			path = strings.ReplaceAll(path, "{label_id}", idPath("%d", alphaLabel(e)))
 			t.Run(rt.pattern, func(t *testing.T) {
 				rec := e.do(req{method: method, path: path, token: intruder, body: rt.body})
 				wantError(t, rec, http.StatusNotFound, conversa.ENOTFOUND)
@@ -50,6 +93,7 @@ func TestTenantIsolation(t *testing.T) {
 		}](t, rec); u.Name != "agent@alpha.com" || !u.Active {
 			t.Fatalf("alpha's agent changed: %s", rec.Body)
 		}
+		checkAlphaChannelsUnchanged(t, e)
 		// The lists are per company too.
 		rec = e.do(req{method: "GET", path: "/api/v1/users", token: intruder})
 		if body := rec.Body.String(); strings.Contains(body, "alpha.com") {

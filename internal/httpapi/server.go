@@ -17,7 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/conversa/conversa/internal/auth"
+	"github.com/conversa/conversa/internal/channels"
+	"github.com/conversa/conversa/internal/inbox"
+	"github.com/conversa/conversa/internal/realtime"
 	"github.com/conversa/conversa/internal/store"
+	"github.com/conversa/conversa/internal/templates"
 )
 
 // Config holds the server's dependencies.
@@ -28,16 +32,34 @@ type Config struct {
 	// Mounts are extra handlers served beside the API by path prefix, e.g.
 	// "/sim/" for the embedded Cloud API simulator.
 	Mounts map[string]http.Handler
+	// Webhooks is the Meta webhook intake (internal/intake); nil = no
+	// /webhooks/whatsapp endpoint.
+	Webhooks WebhookIntake
+	// Channels runs channel groups, channels, onboarding and readiness
+	// (internal/channels); nil = no channel endpoints.
+	Channels *channels.Service
+	// Inbox runs conversations and messages (internal/inbox); nil = no
+	// conversation endpoints. Events streams live events (GET /api/v1/events).
+	Inbox  *inbox.Service
+	Events *realtime.Hub
+	// Templates runs message templates (internal/templates); nil = no
+	// template endpoints (the price table is served regardless).
+	Templates *templates.Service
 }
 
 // Server is the HTTP API.
 type Server struct {
-	store   *store.Store
-	auth    *auth.Service
-	log     *slog.Logger
-	mounts  map[string]http.Handler
-	metrics *metrics
-	routes  []string // registered patterns, for the isolation test
+	store     *store.Store
+	auth      *auth.Service
+	log       *slog.Logger
+	mounts    map[string]http.Handler
+	metrics   *metrics
+	routes    []string // registered patterns, for the isolation test
+	webhooks  WebhookIntake
+	channels  *channels.Service
+	inbox     *inbox.Service
+	events    *realtime.Hub
+	templates *templates.Service
 }
 
 // New returns a Server.
@@ -45,7 +67,9 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Server{store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, mounts: cfg.Mounts, metrics: newMetrics()}
+	return &Server{store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, mounts: cfg.Mounts, metrics: newMetrics(),
+		webhooks: cfg.Webhooks, channels: cfg.Channels, inbox: cfg.Inbox, events: cfg.Events,
+		templates: cfg.Templates}
 }
 
 // Handler builds the whole HTTP handler. Call it once.
@@ -56,7 +80,16 @@ func (s *Server) Handler() http.Handler {
 	s.routesCompany(m)
 	s.routesUsers(m)
 	s.routesAudit(m)
-	// Later issues: s.routesChannels(m), s.routesWebhooks(m), ...
+	s.routesWebhooks(m)
+	s.routesChannels(m)
+	s.routesOnboarding(m)
+	s.routesConversations(m)
+	s.routesMessages(m)
+	s.routesTemplates(m)
+	s.routesPrices(m)
+	s.routesAssignment(m)
+	s.routesLabels(m)
+	// Later issues: s.routes<Feature>(m), ...
 	m.ServeMux.Handle("GET /metrics", s.metrics.handler())
 	for prefix, h := range s.mounts {
 		m.ServeMux.Handle(prefix, h)

@@ -43,10 +43,22 @@ type Options struct {
 	SessionIdle  time.Duration // required: sessions idle this long are purged (auth's IdleTimeout)
 	PollInterval time.Duration // how often workers poll for new jobs; 0 = River's default (1 s)
 	MaxWorkers   int           // concurrent jobs per node; 0 = 10
+	// Queues adds named queues with their workers per node, beside the
+	// default queue: a feature whose jobs come in floods (webhook
+	// processing) gets its own, so it can neither starve nor be starved.
+	Queues map[string]int
 	// Register adds a feature's workers, e.g.
 	//	func(w *river.Workers) { river.AddWorker(w, &sendWorker{...}) }
 	Register []func(w *river.Workers)
 	Periodic []*river.PeriodicJob
+}
+
+func queues(opts Options) map[string]river.QueueConfig {
+	qs := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.MaxWorkers}}
+	for name, workers := range opts.Queues {
+		qs[name] = river.QueueConfig{MaxWorkers: workers}
+	}
+	return qs
 }
 
 // Queue inserts and runs jobs.
@@ -100,7 +112,7 @@ func New(ctx context.Context, st *store.Store, opts Options) (*Queue, error) {
 	}
 	cfg := &river.Config{
 		Logger:            opts.Logger,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.MaxWorkers}},
+		Queues:            queues(opts),
 		Workers:           workers,
 		PeriodicJobs:      append([]*river.PeriodicJob{purgePeriodic()}, opts.Periodic...),
 		FetchPollInterval: opts.PollInterval,

@@ -14,18 +14,19 @@ const heartbeat = 25 * time.Second
 // gets a "resync" event and the stream ends, so the browser reloads its view
 // and reconnects instead of silently missing a message.
 func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, company int64) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
-	}
+	// ResponseController reaches Flush through middleware wrappers that
+	// implement Unwrap (a plain w.(http.Flusher) assertion does not).
+	flusher := http.NewResponseController(w)
 	sub := h.Subscribe(company, 256)
 	defer sub.Close()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	fmt.Fprint(w, "retry: 2000\n: connected\n\n")
-	flusher.Flush()
+	if err := flusher.Flush(); err != nil {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()
 	for {

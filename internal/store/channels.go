@@ -225,3 +225,49 @@ func (s *Store) countChannels(ctx context.Context, companyID int64) (int, error)
 	err := s.r.queryRow(ctx, "SELECT COUNT(*) FROM channels WHERE company_id = ? AND status <> 'disconnected'", companyID).Scan(&n)
 	return n, err
 }
+
+// ModifyChannel runs fn on the locked channel and saves it, so concurrent
+// writers (an account webhook, a readiness refresh, an admin's rename)
+// never lose each other's changes. When fn fails nothing is saved.
+func (s *Store) ModifyChannel(ctx context.Context, companyID, id int64, fn func(*conversa.Channel) error) (conversa.Channel, error) {
+	var ch conversa.Channel
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		ch, err = tx.scanChannel(tx.w.queryRow(ctx, "SELECT "+channelColumns+
+			" FROM channels WHERE company_id = ? AND id = ?"+tx.d.forUpdate(), companyID, id))
+		if err = notFound(err, "Channel"); err != nil {
+			return err
+		}
+		before := ch.GroupID
+		if err := fn(&ch); err != nil {
+			return err
+		}
+		if ch.GroupID != before {
+			if err := tx.moveChannel(ctx, ch); err != nil {
+				return err
+			}
+		}
+		return tx.UpdateChannel(ctx, ch)
+	})
+	return ch, err
+}
+
+// moveChannel puts a channel in another group of the same company.
+func (s *Store) moveChannel(ctx context.Context, ch conversa.Channel) error {
+	if _, err := s.Group(ctx, ch.CompanyID, ch.GroupID); err != nil {
+		return err
+	}
+	_, err := s.w.exec(ctx, "UPDATE channels SET group_id = ? WHERE company_id = ? AND id = ?", ch.GroupID, ch.CompanyID, ch.ID)
+	return err
+}
+
+// DeleteChannel removes a channel that never connected (a manual connection
+// whose webhook subscription failed), freeing its licence seat and number.
+// Channels that were ever connected are disconnected instead, keeping history.
+func (s *Store) DeleteChannel(ctx context.Context, companyID, id int64) error {
+	n, err := affected(s.w.exec(ctx, "DELETE FROM channels WHERE company_id = ? AND id = ? AND status = 'pending'", companyID, id))
+	if err == nil && n == 0 {
+		return notFound(errNoRows, "Channel")
+	}
+	return err
+}

@@ -90,3 +90,23 @@ func (s *Store) GroupMembers(ctx context.Context, companyID, groupID int64) ([]i
 	}
 	return out, rows.Err()
 }
+
+// RenameGroup renames a group; names stay unique in a company.
+func (s *Store) RenameGroup(ctx context.Context, companyID, id int64, name string) (conversa.ChannelGroup, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return conversa.ChannelGroup{}, conversa.Errorf(conversa.EINVALID, "Group name is required.").Pt("O nome do grupo é obrigatório.")
+	}
+	n, err := affected(s.w.exec(ctx, "UPDATE channel_groups SET name = ? WHERE company_id = ? AND id = ?", name, companyID, id))
+	if isUniqueViolation(err) {
+		return conversa.ChannelGroup{}, conversa.Errorf(conversa.ECONFLICT, "A group named %q already exists.", name).
+			Pt("Já existe um grupo chamado %q.", name)
+	}
+	if err != nil {
+		return conversa.ChannelGroup{}, err
+	}
+	if n == 0 {
+		return conversa.ChannelGroup{}, notFound(errNoRows, "Group")
+	}
+	return s.Group(ctx, companyID, id)
+}

@@ -30,13 +30,13 @@ import (
 // Store is the database. Outside a transaction reads go to the reader pool
 // and writes to the writer; inside InTx both go to the transaction.
 type Store struct {
-	d     dialect
-	dsn   string  // the PostgreSQL DSN; empty on SQLite
-	rdb   *sql.DB // reader pool (the same pool as wdb on PostgreSQL)
-	wdb   *sql.DB
-	r, w  conn
-	tx    *sql.Tx // set on the Store handed to an InTx callback
-	owned bool    // Close closes the pools (false on a transaction's Store)
+	d      dialect
+	dsn    string  // the PostgreSQL DSN; empty on SQLite
+	rdb    *sql.DB // reader pool (the same pool as wdb on PostgreSQL)
+	wdb    *sql.DB
+	r, w   conn
+	tx     *sql.Tx // set on the Store handed to an InTx callback
+	owned  bool    // Close closes the pools (false on a transaction's Store)
 	clock  conversa.Clock
 	sealer Sealer // seals channel credentials (SetSealer)
 }
@@ -188,6 +188,7 @@ func notFound(err error, what string) error {
 var ptNames = map[string]string{
 	"Company": "Empresa", "User": "Usuário", "Session": "Sessão", "Channel": "Canal", "Group": "Grupo",
 	"Contact": "Contato", "Conversation": "Conversa", "Message": "Mensagem", "Template": "Modelo",
+	"Onboarding": "Conexão guiada", "Label": "Etiqueta", "Note": "Nota", "Canned response": "Resposta rápida",
 }
 
 func ptName(what string) string {
