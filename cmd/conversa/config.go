@@ -1,16 +1,11 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -84,31 +79,4 @@ func envBool(key string, def bool) bool {
 		return def
 	}
 	return v
-}
-
-// secretKey returns CONVERSA_SECRET_KEY, or the key in the data dir,
-// generating it on first start. Several nodes on one database must share
-// one key: set CONVERSA_SECRET_KEY on each.
-func (cfg config) secretKey() (string, error) {
-	if cfg.SecretKey != "" {
-		return cfg.SecretKey, nil
-	}
-	path := filepath.Join(cfg.DataDir, "secret.key")
-	b, err := os.ReadFile(path)
-	if err == nil {
-		return strings.TrimSpace(string(b)), nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
-	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return "", err
-	}
-	s := hex.EncodeToString(key)
-	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	return s, nil
 }

@@ -41,20 +41,16 @@ func envInt(key string) int {
 	return n
 }
 
-// sealStore makes the store seal channel credentials with the configured
-// or generated secret key (config.secretKey). LoadKey turns that key into
-// AES-256 key bytes (base64 of 32 bytes as is, anything else hashed).
+// sealStore makes the store seal channel credentials with
+// CONVERSA_SECRET_KEY, or the key generated once in the data dir. Several
+// nodes on one database must share one key: set CONVERSA_SECRET_KEY on each.
 func sealStore(st *store.Store, cfg config) error {
 	if cfg.SecretKey == "" { // admin commands build their config without it
 		cfg.SecretKey = os.Getenv("CONVERSA_SECRET_KEY")
 	}
-	configured, err := cfg.secretKey()
+	key, err := secrets.LoadKey(cfg.SecretKey, cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("secret key: %w", err)
-	}
-	key, err := secrets.LoadKey(configured, cfg.DataDir)
-	if err != nil {
-		return err
 	}
 	box, err := secrets.New(key)
 	if err != nil {

@@ -28,9 +28,6 @@ func runServe(ctx context.Context, args []string) error {
 // in-flight requests finish, running jobs get a grace period. Tests call it
 // with Addr "127.0.0.1:0" and learn the address from cfg.Ready.
 func serve(ctx context.Context, cfg config) error {
-	if _, err := cfg.secretKey(); err != nil { // used by the channels issue to encrypt tokens
-		return fmt.Errorf("secret key: %w", err)
-	}
 	// Listen first: the Graph client (sandbox), the simulator and the webhook
 	// URL Meta is given all need the real address, known only now on ":0".
 	ln, err := net.Listen("tcp", cfg.Addr)
