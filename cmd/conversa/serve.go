@@ -74,6 +74,9 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 	conversations.SetQueue(queue)
+	if err := conversations.Requeue(ctx); err != nil { // sends whose job died with a killed process
+		return fmt.Errorf("inbox: %w", err)
+	}
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}

@@ -310,6 +310,15 @@ func TestCrashedAttemptIsReconciledNotResent(t *testing.T) {
 		if err := st.SaveMessage(ctx, cur); err != nil {
 			t.Fatal(err)
 		}
+		// A recent attempt may be another job's call in flight: left to it.
+		if err := u.svc.Deliver(ctx, m.CompanyID, m.ID); err != nil || u.graph.calls != 0 {
+			t.Fatalf("calls %d, %v", u.graph.calls, err)
+		}
+		if got := u.msg(m.ID); got.SendState != conversa.SendAttempting {
+			t.Fatalf("in flight = %+v", got)
+		}
+		// Past any call's timeout the attempt is a crashed one.
+		u.clock.Advance(4 * time.Minute)
 		if err := u.svc.Deliver(ctx, m.CompanyID, m.ID); err != nil || u.graph.calls != 0 {
 			t.Fatalf("calls %d, %v", u.graph.calls, err)
 		}

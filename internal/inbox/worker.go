@@ -90,7 +90,11 @@ func (s *Service) beginAttempt(ctx context.Context, companyID, messageID int64) 
 			return ignoreNotFound(err)
 		}
 		switch m.SendState {
-		case conversa.SendAttempting: // crashed after recording the attempt: outcome unknown
+		case conversa.SendAttempting:
+			if m.AttemptedAt != nil && s.clock.Now().Sub(*m.AttemptedAt) < attemptStale {
+				return nil // another job (Requeue's twin) is calling Meta right now: it settles the message
+			}
+			// Crashed after recording the attempt: outcome unknown.
 			m.SendState = conversa.SendReconciling
 			settled = &m
 			return tx.SaveMessage(ctx, m)
