@@ -22,9 +22,8 @@ import (
 // the customer phone page, see the reply arrive live, reply free-form, see
 // the read ticks, move the simulator clock 24 h, see the composer switch to
 // templates. Screenshots of every step go to CONVERSA_SCREENSHOTS/<lang>
-// (default: a kept temp dir). Where a backend piece is missing the walk
-// stops there and says which (t.Skip), so it passes as far as the server
-// allows.
+// (default: a kept temp dir). A backend route the walk needs that is
+// missing fails the walk, naming the piece.
 func TestUIWalk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser walk skipped in -short mode")
@@ -136,8 +135,8 @@ func (w *walk) errText(en, pt string) string {
 	return pt
 }
 
-// need stops the walk, as skipped, when the server lacks an endpoint the
-// next steps use: the backend is built in parallel with this UI.
+// need fails the walk with a clear message when the server lacks an
+// endpoint the next steps use, instead of a timeout deep in the browser.
 func (w *walk) need(route, what string) {
 	w.t.Helper()
 	method, path, _ := strings.Cut(route, " ")
@@ -151,7 +150,7 @@ func (w *walk) need(route, what string) {
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound && strings.Contains(string(body), "No such endpoint") ||
 		resp.StatusCode == http.StatusNotFound && strings.HasPrefix(path, "/sim/") {
-		w.t.Skipf("walk stops before %s: the server has no %s yet (%s → %d)", what, what, route, resp.StatusCode)
+		w.t.Fatalf("walk stops before %s: the server has no %s (%s → %d)", what, what, route, resp.StatusCode)
 	}
 }
 
