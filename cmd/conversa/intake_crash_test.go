@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,9 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,10 +29,7 @@ func TestWebhookCrashLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "conversa")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { crashTest(t, bin, "") })
 	t.Run("postgres", func(t *testing.T) { crashTest(t, bin, storetest.PostgresDSN(t)) })
 }
@@ -45,25 +37,17 @@ func TestWebhookCrashLosesNothing(t *testing.T) {
 func crashTest(t *testing.T, bin, dsn string) {
 	dataDir := t.TempDir()
 	env := append(os.Environ(), "CONVERSA_DATA_DIR="+dataDir, "CONVERSA_DATABASE_URL="+dsn, "CONVERSA_SECRET_KEY=", "CONVERSA_DEMO=false")
-	run := func(args ...string) string {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	run := func(args ...string) string { return runCmd(t, bin, env, args...) }
 	company := run("admin", "create-company", "--domain", "crash", "--name", "Crash", "--email", "a@crash.test", "--password", "secret-123")
 	run("admin", "create-channel", "--domain", "crash", "--phone-number-id", "777000777", "--waba-id", "888", "--app-secret", "crash-secret")
 	target := loadgen.WebhookTarget{AppSecret: "crash-secret", PhoneNumberID: "777000777", WABAID: "888", RunID: "crash"}
 
-	srv, base := startProcess(t, bin, env)
+	srv, base := startProcess(t, bin, env, "127.0.0.1:0")
 	target.URL = base + "/webhooks/whatsapp"
 	acked := postUntilKilled(t, target, srv)
 	t.Logf("%d deliveries acknowledged before SIGKILL", len(acked))
 
-	srv2, _ := startProcess(t, bin, env)
+	srv2, _ := startProcess(t, bin, env, "127.0.0.1:0")
 	defer stopProcess(t, srv2)
 	st := openForTest(t, dataDir, dsn)
 	var companyID int64
@@ -75,51 +59,6 @@ func crashTest(t *testing.T, bin, dsn string) {
 		} else if _, err := st.LockMessageByWAMID(context.Background(), companyID, id); err != nil {
 			t.Errorf("message %s is stored but not in the inbox: %v", id, err)
 		}
-	}
-}
-
-var listening = regexp.MustCompile(`listening on (http://\S+)`)
-
-// startProcess runs `conversa serve` on a free loopback port and returns
-// it with its base URL once it listens.
-func startProcess(t *testing.T, bin string, env []string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
-	cmd.Env = env
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case base := <-found:
-		return cmd, base
-	case <-time.After(60 * time.Second):
-		t.Fatalf("conversa serve did not start:\n%s", stderr.String())
-	}
-	return nil, ""
-}
-
-func stopProcess(t *testing.T, cmd *exec.Cmd) {
-	cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Error("conversa serve did not stop on SIGINT")
 	}
 }
 

@@ -7,12 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,10 +29,7 @@ func TestSendCrashDeliversExactlyOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "conversa")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { sendCrashTest(t, bin, "") })
 	t.Run("postgres", func(t *testing.T) { sendCrashTest(t, bin, storetest.PostgresDSN(t)) })
 }
@@ -57,7 +51,7 @@ func sendCrashTest(t *testing.T, bin, dsn string) {
 	// A fixed address: the simulator keeps retrying webhooks to it while
 	// the server is down, as Meta does.
 	addr := freeAddr(t)
-	srv, base := startProcessAt(t, bin, env, addr)
+	srv, base := startProcess(t, bin, env, addr)
 	sim.call(t, "POST", "/_sim/webhooks/config", map[string]string{"callback_url": base + "/webhooks/whatsapp", "verify_token": "vt"}, nil)
 	api := &apiClient{base: base}
 	api.token = api.login(t, "envios", "a@envios.test")
@@ -78,7 +72,7 @@ func sendCrashTest(t *testing.T, bin, dsn string) {
 	srv.Wait()
 	t.Logf("SIGKILL with %d of %d sends accepted by the simulator", sim.sentTotal(t, convs), crashSends)
 
-	srv2, _ := startProcessAt(t, bin, env, addr)
+	srv2, _ := startProcess(t, bin, env, addr)
 	defer stopProcess(t, srv2)
 	api.token = api.login(t, "envios", "a@envios.test")
 	st := openForTest(t, dataDir, dsn)
@@ -247,57 +241,6 @@ func doJSON(t *testing.T, method, url, token string, body, out any, header ...st
 		}
 	}
 	return resp.StatusCode
-}
-
-// startProcessAt is startProcess (intake_crash_test.go) on a given
-// address, so a restarted server is where webhooks are sent.
-func startProcessAt(t *testing.T, bin string, env []string, addr string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", addr)
-	cmd.Env = env
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
-	select {
-	case base := <-found:
-		return cmd, base
-	case <-time.After(60 * time.Second):
-		t.Fatalf("conversa serve did not start:\n%s", stderr.String())
-	}
-	return nil, ""
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func runCmd(t *testing.T, bin string, env []string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
