@@ -1,0 +1,185 @@
+package report
+
+import (
+	"context"
+	"slices"
+
+	"github.com/conversa/conversa/internal/conversa"
+	"github.com/conversa/conversa/internal/store"
+)
+
+// Day is one local day of the daily series.
+type Day struct {
+	Date           string `json:"date"`
+	Opened         int64  `json:"conversations_opened"`
+	Resolved       int64  `json:"conversations_resolved"`
+	MessagesIn     int64  `json:"messages_in"`
+	MessagesOut    int64  `json:"messages_out"`
+	Delivered      int64  `json:"delivered"`
+	Read           int64  `json:"read"`
+	Failed         int64  `json:"failed"`
+	ExpiredWindows int64  `json:"windows_expired"`
+	OptOuts        int64  `json:"opt_outs"`
+	Spend          Spend  `json:"spend"`
+}
+
+// Daily is the period day by day, every day present, for charts.
+type Daily struct {
+	Period Period `json:"period"`
+	Days   []Day  `json:"days"`
+}
+
+// Daily returns the period's series.
+func (s *Service) Daily(ctx context.Context, companyID int64, q Query) (Daily, error) {
+	f := q.filter()
+	out := Daily{Period: q.Period()}
+	opened, resolved, err := s.conversations(ctx, companyID, f)
+	if err != nil {
+		return out, err
+	}
+	expired, optOuts, err := s.counts(ctx, companyID, f)
+	if err != nil {
+		return out, err
+	}
+	dates := q.days()
+	index := make(map[string]int, len(dates))
+	out.Days = make([]Day, len(dates))
+	for i, d := range dates {
+		index[d], out.Days[i].Date = i, d
+		if err := s.dayMessages(ctx, companyID, q, i, &out.Days[i]); err != nil {
+			return out, err
+		}
+	}
+	// at finds a slot's day; a slot outside the period (never, given the
+	// query's bounds) is dropped rather than misfiled.
+	at := func(slot int64) int {
+		if i, ok := index[q.dateOf(slot)]; ok {
+			return i
+		}
+		return -1
+	}
+	for _, c := range opened {
+		if i := at(c.Slot); i >= 0 {
+			out.Days[i].Opened++
+		}
+	}
+	for _, c := range resolved {
+		if i := at(c.Slot); i >= 0 {
+			out.Days[i].Resolved++
+		}
+	}
+	for _, c := range expired {
+		if i := at(c.Slot); i >= 0 {
+			out.Days[i].ExpiredWindows += c.N
+		}
+	}
+	for _, c := range optOuts {
+		if i := at(c.Slot); i >= 0 {
+			out.Days[i].OptOuts += c.N
+		}
+	}
+	return out, nil
+}
+
+// dayMessages fills day i's message sums with a query of that local day
+// alone: one pass each, where a GROUP BY day would sort the whole period
+// on SQLite. Day bounds come from the zone, so DST days are 23 or 25 h.
+func (s *Service) dayMessages(ctx context.Context, companyID int64, q Query, i int, d *Day) error {
+	f := q.filter()
+	from := q.From.AddDate(0, 0, i)
+	f.From, f.To = from.UTC(), from.AddDate(0, 0, 1).UTC()
+	m, err := s.store.ReportMessages(ctx, companyID, f)
+	if err != nil {
+		return err
+	}
+	t := totals{m}
+	d.MessagesIn, d.MessagesOut, d.Delivered, d.Read, d.Failed, d.Spend = t.In, t.Out, t.Delivered, t.Read, t.Failed, t.spend()
+	return nil
+}
+
+// AgentRow is one agent's work in the period: conversations by current
+// assignee, messages by author. AgentID 0 collects unassigned
+// conversations and messages without an author (automatic sends).
+type AgentRow struct {
+	AgentID        int64     `json:"agent_id"`
+	Name           string    `json:"name"`
+	Opened         int64     `json:"conversations_opened"`
+	Resolved       int64     `json:"conversations_resolved"`
+	FirstResponse  Durations `json:"first_response"`
+	Resolution     Durations `json:"resolution"`
+	MessagesSent   int64     `json:"messages_sent"`
+	ExpiredWindows int64     `json:"windows_expired"`
+	Spend          Spend     `json:"spend"`
+}
+
+// Agents returns one row per agent with activity in the period, busiest
+// first.
+func (s *Service) Agents(ctx context.Context, companyID int64, q Query) ([]AgentRow, error) {
+	f := q.filter()
+	msgs, err := s.store.ReportMessagesByAuthor(ctx, companyID, f)
+	if err != nil {
+		return nil, err
+	}
+	opened, resolved, err := s.conversations(ctx, companyID, f)
+	if err != nil {
+		return nil, err
+	}
+	expired, err := s.store.ReportExpiredWindows(ctx, companyID, f, s.clock.Now(), true)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.store.Users(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	return agentRows(users, msgs, byAssignee(opened), byAssignee(resolved), expired), nil
+}
+
+func byAssignee(facts []store.ConversationFact) map[int64][]store.ConversationFact {
+	out := map[int64][]store.ConversationFact{}
+	for _, f := range facts {
+		out[f.AssigneeID] = append(out[f.AssigneeID], f)
+	}
+	return out
+}
+
+func agentRows(users []conversa.User, msgs map[int64]store.MessageSums, opened, resolved map[int64][]store.ConversationFact, expired []store.SlotCount) []AgentRow {
+	ids := map[int64]bool{}
+	for id, m := range msgs {
+		if m.Out > 0 {
+			ids[id] = true
+		}
+	}
+	exp := map[int64]int64{}
+	for _, c := range expired {
+		exp[c.AssigneeID] += c.N
+		ids[c.AssigneeID] = true
+	}
+	for id := range opened {
+		ids[id] = true
+	}
+	for id := range resolved {
+		ids[id] = true
+	}
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	out := []AgentRow{}
+	for id := range ids {
+		t := totals{msgs[id]}
+		out = append(out, AgentRow{AgentID: id, Name: names[id], Opened: int64(len(opened[id])),
+			Resolved: int64(len(resolved[id])), FirstResponse: durations(opened[id]), Resolution: durations(resolved[id]),
+			MessagesSent: t.Out, ExpiredWindows: exp[id], Spend: t.spend()})
+	}
+	slices.SortFunc(out, func(a, b AgentRow) int {
+		if (a.AgentID == 0) != (b.AgentID == 0) { // "no agent" last
+			return map[bool]int{true: 1, false: -1}[a.AgentID == 0]
+		}
+		if a.Opened != b.Opened {
+			return int(b.Opened - a.Opened)
+		}
+		return compareStrings(a.Name, b.Name)
+	})
+	return out
+}
