@@ -107,15 +107,20 @@ func (u *UI) preview(r *http.Request, v *view, d *pickerData) {
 		"template": map[string]any{"name": d.Selected.Name, "language": d.Selected.Language, "parameters": params}}
 	var p apiPreview
 	if err := u.apiPost(r, v, "/api/v1/messages/preview", body, &p); err != nil {
-		if ae, ok := err.(*apiError); ok && ae.Status < 500 {
-			d.Err = ae.Message
-			return
-		}
-		d.Err = v.T("error.generic")
-		u.cfg.Logger.Warn("web: template preview", "err", err)
+		d.Err = u.previewError(v, err)
 		return
 	}
 	d.Preview = &p
+}
+
+// previewError shows the API's refusal (wrong parameters, an opted-out
+// contact, a bad number) and hides anything else behind the generic message.
+func (u *UI) previewError(v *view, err error) string {
+	if ae, ok := err.(*apiError); ok && ae.Status < 500 {
+		return ae.Message
+	}
+	u.cfg.Logger.Warn("web: template preview", "path", v.Path, "err", err)
+	return v.T("error.generic")
 }
 
 func findTemplate(list []apiTemplate, id int64) *apiTemplate {

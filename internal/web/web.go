@@ -82,6 +82,8 @@ func (u *UI) routes() *http.ServeMux {
 	u.routesTemplates(m)
 	u.routesInbox(m)
 	u.routesNewConversation(m)
+	u.routesReports(m)
+	u.routesCampaigns(m)
 	m.HandleFunc("/app/", u.page(conversa.RoleAgent, "error.html", func(*http.Request, *view) error {
 		return errPageNotFound
 	}))

@@ -14,6 +14,7 @@ import (
 	"github.com/conversa/conversa/internal/auth"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/httpapi"
+	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/store/storetest"
 )
 
@@ -27,7 +28,11 @@ type stack struct {
 	clock *conversa.ShiftClock
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t *testing.T) *stack { return newStackWith(t, nil) }
+
+// newStackWith is newStack with more of the API wired by configure (the
+// use-case services a screen's test needs).
+func newStackWith(t *testing.T, configure func(st *store.Store, clock *conversa.ShiftClock, c *httpapi.Config)) *stack {
 	t.Helper()
 	st := storetest.SQLite(t)
 	clock := conversa.NewShiftClock()
@@ -55,7 +60,11 @@ func newStack(t *testing.T) *stack {
 	for _, p := range Paths {
 		mounts[p] = ui
 	}
-	h := httpapi.New(httpapi.Config{Store: st, Auth: svc, Logger: log, Mounts: mounts}).Handler()
+	cfg := httpapi.Config{Store: st, Auth: svc, Logger: log, Mounts: mounts}
+	if configure != nil {
+		configure(st, clock, &cfg)
+	}
+	h := httpapi.New(cfg).Handler()
 	ui.SetAPI(h)
 	return &stack{t: t, h: h, clock: clock}
 }

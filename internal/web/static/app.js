@@ -157,7 +157,8 @@
     // stream would be missed: refresh the live parts once on every open.
     es.addEventListener("open", live);
     ["message", "message.created", "message.status", "conversation.created", "conversation.updated",
-      "window.changed", "template.updated", "template.status", "channel.updated", "onboarding.updated", "resync"]
+      "window.changed", "template.updated", "template.status", "channel.updated", "onboarding.updated",
+      "campaign.progress", "campaign.updated", "resync"]
       .forEach((type) => es.addEventListener(type, live));
     window.addEventListener("beforeunload", () => es.close());
   }
@@ -334,6 +335,37 @@
       });
       return row;
     }).filter((row) => row.region) });
+
+  // Campaigns. The CSV goes to the API as text (it reads name, phone,
+  // variables and tags itself and reports the rows it rejects).
+  builders.csvlist = async (form) => {
+    const file = form.elements.file.files[0];
+    if (!file) throw new Error(t("campaign.no_file"));
+    return { name: form.elements.name.value.trim(), csv: await file.text() };
+  };
+  // The campaign form: the template, a list column per variable, and the
+  // schedule, in the browser's time zone.
+  builders.campaign = (form) => {
+    const f = form.elements, zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const out = { name: f.name.value.trim(), channel_id: Number(f.channel_id.value), list_id: Number(f.list_id.value),
+      template: { name: f.tpl_name ? f.tpl_name.value : "", language: f.tpl_lang ? f.tpl_lang.value : "" },
+      variables: [...form.querySelectorAll("select[name=var]")].map((s) => s.value) };
+    if (f.when.value === "at") {
+      if (!f.at.value) throw new Error(t("campaign.no_time"));
+      out.scheduled_at = new Date(f.at.value).toISOString();
+    }
+    if (f.hours.checked) {
+      out.sending_hours = { start: Number(f.hours_start.value), end: Number(f.hours_end.value), time_zone: zone };
+    }
+    return out;
+  };
+  // A new mapping or template re-renders the first recipient's preview.
+  const recalcCampaign = () => {
+    const form = document.getElementById("campaign-form");
+    if (form && window.htmx) htmx.trigger(form, "recalc");
+  };
+  document.addEventListener("change", (ev) => { if (ev.target.closest("#campaign-form")) recalcCampaign(); });
+  document.addEventListener("htmx:load", (ev) => { if (ev.target.id === "campaign-template") recalcCampaign(); });
 
   window.conversa = { api: call, t, builders, formJSON, renderPreview, now };
 })();
