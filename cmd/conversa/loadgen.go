@@ -15,11 +15,12 @@ import (
 // loadgens are the load scenarios: `conversa loadgen NAME [flags]`.
 var loadgens = map[string]func(ctx context.Context, args []string, out io.Writer) error{
 	"webhooks": loadgenWebhooks,
+	"campaign": loadgenCampaign,
 }
 
 func runLoadgen(ctx context.Context, args []string) error {
 	if len(args) == 0 || loadgens[args[0]] == nil {
-		return fmt.Errorf("usage: conversa loadgen webhooks [flags] (see -h)")
+		return fmt.Errorf("usage: conversa loadgen webhooks|campaign [flags] (see -h)")
 	}
 	return loadgens[args[0]](ctx, args[1:], os.Stdout)
 }

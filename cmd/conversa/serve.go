@@ -14,6 +14,7 @@ import (
 	"github.com/conversa/conversa/internal/httpapi"
 	"github.com/conversa/conversa/internal/intake"
 	"github.com/conversa/conversa/internal/jobs"
+	"github.com/conversa/conversa/internal/report"
 )
 
 func runServe(ctx context.Context, args []string) error {
@@ -94,6 +95,9 @@ func serve(ctx context.Context, cfg config) error {
 		}
 	}()
 
+	camp, stopCampaigns := startCampaigns(ctx, st, cfg, graph, publisher)
+	defer stopCampaigns() // records the outcome of calls in flight before the store closes
+
 	mounts := map[string]http.Handler{}
 	if sim != nil {
 		mounts["/sim/"] = sim.Handler()
@@ -103,7 +107,8 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 	api := httpapi.New(httpapi.Config{Store: st, Auth: authSvc, Logger: cfg.Logger, Mounts: mounts, Webhooks: webhooks,
-		Inbox: conversations, Events: hub, Templates: tpl, Channels: chans})
+		Inbox: conversations, Events: hub, Templates: tpl, Channels: chans,
+		Reports: report.New(st, cfg.Clock), Campaigns: camp})
 	handler := api.Handler()
 	ui.SetAPI(handler)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}

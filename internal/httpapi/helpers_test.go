@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/conversa/conversa/internal/auth"
+	"github.com/conversa/conversa/internal/campaigns"
 	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/httpapi"
@@ -67,7 +68,9 @@ func newEnv(t *testing.T, st *store.Store, cfg auth.Config, opts ...envOption) *
 		// Without a Graph client, template routes answer everything short of Meta.
 		Templates: templates.New(templates.Config{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)}),
 		// Without a Graph client or queue, conversation routes answer everything short of sending.
-		Inbox: inbox.New(inbox.Options{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)})}
+		Inbox: inbox.New(inbox.Options{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)}),
+		// Without an engine, campaigns are created and moved between states but never sent.
+		Campaigns: campaigns.New(campaigns.Options{Store: st, Clock: clock, Logger: slog.New(slog.DiscardHandler)})}
 	for _, o := range opts {
 		o(e, &hc)
 	}

@@ -64,6 +64,15 @@ var isolationRoutes = []struct {
 	{"DELETE /api/v1/labels/{id}", alphaLabel, nil},
 	{"PUT /api/v1/canned-responses/{id}", alphaCanned, map[string]string{"shortcut": "taken", "text": "Taken over"}},
 	{"DELETE /api/v1/canned-responses/{id}", alphaCanned, nil},
+	{"GET /api/v1/contact-lists/{id}", alphaContactList, nil},
+	{"GET /api/v1/contact-lists/{id}/members", alphaContactList, nil},
+	{"GET /api/v1/campaigns/{id}", alphaCampaign, nil},
+	{"POST /api/v1/campaigns/{id}/estimate", alphaCampaign, nil},
+	{"POST /api/v1/campaigns/{id}/start", alphaCampaign, nil},
+	{"POST /api/v1/campaigns/{id}/pause", alphaCampaign, nil},
+	{"POST /api/v1/campaigns/{id}/resume", alphaCampaign, nil},
+	{"POST /api/v1/campaigns/{id}/cancel", alphaCampaign, nil},
+	{"GET /api/v1/campaigns/{id}/recipients", alphaCampaign, nil},
 }
 
 func alphaAgent(e *env) int64 { return e.users["agent@alpha.com"].ID }

@@ -17,9 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/conversa/conversa/internal/auth"
+	"github.com/conversa/conversa/internal/campaigns"
 	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/inbox"
 	"github.com/conversa/conversa/internal/realtime"
+	"github.com/conversa/conversa/internal/report"
 	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/templates"
 )
@@ -45,6 +47,12 @@ type Config struct {
 	// Templates runs message templates (internal/templates); nil = no
 	// template endpoints (the price table is served regardless).
 	Templates *templates.Service
+	// Reports computes supervisors' reports (internal/report); nil = no
+	// report endpoints.
+	Reports *report.Service
+	// Campaigns runs contact lists and campaigns (internal/campaigns); nil
+	// = no campaign endpoints.
+	Campaigns *campaigns.Service
 }
 
 // Server is the HTTP API.
@@ -60,6 +68,8 @@ type Server struct {
 	inbox     *inbox.Service
 	events    *realtime.Hub
 	templates *templates.Service
+	reports   *report.Service
+	campaigns *campaigns.Service
 }
 
 // New returns a Server.
@@ -69,7 +79,7 @@ func New(cfg Config) *Server {
 	}
 	return &Server{store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, mounts: cfg.Mounts, metrics: newMetrics(),
 		webhooks: cfg.Webhooks, channels: cfg.Channels, inbox: cfg.Inbox, events: cfg.Events,
-		templates: cfg.Templates}
+		templates: cfg.Templates, reports: cfg.Reports, campaigns: cfg.Campaigns}
 }
 
 // Handler builds the whole HTTP handler. Call it once.
@@ -89,6 +99,8 @@ func (s *Server) Handler() http.Handler {
 	s.routesPrices(m)
 	s.routesAssignment(m)
 	s.routesLabels(m)
+	s.routesReports(m)
+	s.routesCampaigns(m)
 	// Later issues: s.routes<Feature>(m), ...
 	m.ServeMux.Handle("GET /metrics", s.metrics.handler())
 	for prefix, h := range s.mounts {

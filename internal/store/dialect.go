@@ -150,6 +150,24 @@ func (c conn) insert(ctx context.Context, query string, args ...any) (int64, err
 	return id, err
 }
 
+// queryIDs runs a query whose rows are single int64 ids.
+func (c conn) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // affected returns the rows a statement changed.
 func affected(res sql.Result, err error) (int64, error) {
 	if err != nil {
@@ -160,3 +178,63 @@ func affected(res sql.Result, err error) (int64, error) {
 
 // errNoRows is sql.ErrNoRows, for statements that found nothing to change.
 var errNoRows = sql.ErrNoRows
+
+// Date arithmetic for reports, the only SQL that can't be written the same
+// way on both databases.
+
+// bucketSeconds is the width of the UTC slots report queries group by.
+// Every real time zone offset is a multiple of 15 minutes, so Go can fold
+// these slots into local days exactly, across DST changes too, without the
+// database knowing any zone.
+const bucketSeconds = 900
+
+// bucket is the index of col's 15-minute slot since the Unix epoch.
+func (d dialect) bucket(col string) string {
+	if d.postgres {
+		return "CAST(floor(extract(epoch FROM " + col + ") / 900) AS BIGINT)"
+	}
+	return "(unixepoch(" + col + ") / 900)"
+}
+
+// millisBetween is to - from in milliseconds (NULL when either is NULL).
+func (d dialect) millisBetween(from, to string) string {
+	if d.postgres {
+		return "CAST(round(extract(epoch FROM (" + to + " - " + from + ")) * 1000) AS BIGINT)"
+	}
+	return "CAST(round((julianday(" + to + ") - julianday(" + from + ")) * 86400000) AS INTEGER)"
+}
+
+// plusDay is col + 24 hours, comparable with stored times.
+func (d dialect) plusDay(col string) string {
+	if d.postgres {
+		return "(" + col + " + interval '1 day')"
+	}
+	return "strftime('%Y-%m-%d %H:%M:%f', " + col + ", '+1 day')"
+}
+
+// valuesTable is "(VALUES (?, ?), (?, ?)) AS v" for n rows of
+// len(pgTypes) columns, which both databases name v.column1, v.column2...:
+// an UPDATE ... FROM joins it by id to set a different value per row in
+// one statement (a CASE per row would cost n² comparisons). PostgreSQL
+// can't infer parameter types inside VALUES, so its first row casts them;
+// SQLite stores values as bound (a cast would change how times compare).
+func (d dialect) valuesTable(n int, pgTypes ...string) string {
+	first := make([]string, len(pgTypes))
+	for i, t := range pgTypes {
+		first[i] = "?"
+		if d.postgres {
+			first[i] = "CAST(? AS " + t + ")"
+		}
+	}
+	rows := "(" + strings.Join(first, ", ") + ")"
+	if n > 1 {
+		rows += ", " + valuesList(len(pgTypes), n-1)
+	}
+	return "(VALUES " + rows + ") AS v"
+}
+
+// valuesList is n tuples of width placeholders: "(?, ?), (?, ?)".
+func valuesList(width, n int) string {
+	tuple := "(" + placeholders(width) + ")"
+	return strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+}

@@ -75,20 +75,7 @@ func (s *Store) RemoveGroupMember(ctx context.Context, companyID, groupID, userI
 
 // GroupMembers lists the user ids in a group, lowest first.
 func (s *Store) GroupMembers(ctx context.Context, companyID, groupID int64) ([]int64, error) {
-	rows, err := s.r.query(ctx, "SELECT user_id FROM group_members WHERE company_id = ? AND group_id = ? ORDER BY user_id", companyID, groupID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.r.queryIDs(ctx, "SELECT user_id FROM group_members WHERE company_id = ? AND group_id = ? ORDER BY user_id", companyID, groupID)
 }
 
 // RenameGroup renames a group; names stay unique in a company.

@@ -44,20 +44,7 @@ func (s *Store) InsertWebhookEvents(ctx context.Context, events []NewWebhookEven
 		args = append(args, e.CompanyID, e.ChannelID, now, e.Body)
 	}
 	q.WriteString(" RETURNING id")
-	rows, err := s.w.query(ctx, q.String(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	ids := make([]int64, 0, len(events))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return s.w.queryIDs(ctx, q.String(), args...)
 }
 
 // UnprocessedWebhookEvents loads the stored webhooks among ids that are not
@@ -76,21 +63,8 @@ func (s *Store) UnprocessedWebhookEvents(ctx context.Context, ids []int64) ([]We
 // t and not processed yet, with id > afterID, in id order (keyset paging).
 // Unscoped like UnprocessedWebhookEvents: start-up recovery re-enqueues them.
 func (s *Store) UnprocessedWebhookEventIDs(ctx context.Context, before time.Time, afterID int64, limit int) ([]int64, error) {
-	rows, err := s.r.query(ctx, "SELECT id FROM webhook_events WHERE processed_at IS NULL AND id > ? AND received_at < ? ORDER BY id LIMIT ?",
+	return s.r.queryIDs(ctx, "SELECT id FROM webhook_events WHERE processed_at IS NULL AND id > ? AND received_at < ? ORDER BY id LIMIT ?",
 		afterID, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // WebhookEvents lists the company's stored webhooks with id > afterID,
