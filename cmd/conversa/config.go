@@ -46,7 +46,7 @@ func loadConfig(name string, args []string, out io.Writer) (config, error) {
 		MetaAppID:     os.Getenv("CONVERSA_META_APP_ID"),
 		MetaAppSecret: os.Getenv("CONVERSA_META_APP_SECRET"),
 		Clock:         conversa.NewShiftClock(),
-		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})),
 		Out:           out,
 	}
 	fset := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -79,4 +79,14 @@ func envBool(key string, def bool) bool {
 		return def
 	}
 	return v
+}
+
+// logLevel reads CONVERSA_LOG_LEVEL (debug, info, warn, error; default
+// info). Busy servers set warn to drop the per-request access lines.
+func logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(envOr("CONVERSA_LOG_LEVEL", "info"))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
 }

@@ -111,6 +111,9 @@ func Run(ctx context.Context, client *http.Client, plan Plan, newReq Request) Re
 				from = scheduled
 			}
 			ok, errText := do(ctx, client, newReq, i)
+			if !ok && ctx.Err() != nil {
+				return // cut off by the run's own time bound, not the server's failure
+			}
 			record(time.Since(from), ok, errText)
 		}()
 	}
