@@ -31,7 +31,7 @@ func TestBatchedWritesKeepExactlyOnceAcrossCrashMidBatch(t *testing.T) {
 		}
 		frozen, crashed := make(chan struct{}), make(chan struct{})
 		var once sync.Once
-		e.graph.hook = mixedOutcomes(frozen, crashed, &once)
+		e.graph.setHook(mixedOutcomes(frozen, crashed, &once))
 		opts := campaigns.EngineOptions{Node: "a", Lease: time.Second, Poll: 20 * time.Millisecond, Workers: 8, Batch: 40, FailureRate: 0.9}
 		runCtx, die := context.WithCancel(ctx)
 		go e.svc.NewEngine(opts).Run(runCtx)
@@ -39,7 +39,7 @@ func TestBatchedWritesKeepExactlyOnceAcrossCrashMidBatch(t *testing.T) {
 		die()
 		t.Cleanup(func() { close(frozen) })
 
-		e.graph.hook = nil               // the new node's calls all succeed
+		e.graph.setHook(nil)             // the new node's calls all succeed
 		e.clock.Advance(2 * time.Second) // the dead node's lease runs out
 		opts.Node = "b"
 		if got := e.drive(c, opts); got.Status != conversa.CampaignCompleted {

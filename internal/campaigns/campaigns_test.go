@@ -90,7 +90,9 @@ func TestCampaignSendsEveryoneOnceWithEstimate(t *testing.T) {
 // run (after the initial burst), are within ±5 % of the number's rate.
 func TestPacingHoldsTheNumbersThroughput(t *testing.T) {
 	st := storetest.SQLite(t)
-	const mps, n = 200, 500
+	// A rate a -race build on a busy 2-core machine sustains easily, so a
+	// miss means the pacer is wrong, not that the machine was slow.
+	const mps, n = 50, 160
 	e := newEnv(t, st, mps)
 	c := e.campaign(campaigntest.CSV(2, n), campaigntest.Utility)
 	if got := e.run(c, campaigns.EngineOptions{}); got.Status != conversa.CampaignCompleted {

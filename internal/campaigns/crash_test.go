@@ -32,21 +32,21 @@ func TestResumeAfterCrashIsExactlyOnce(t *testing.T) {
 		frozen := make(chan struct{})
 		var once sync.Once
 		crashed := make(chan struct{})
-		e.graph.hook = func(n int) (bool, error) {
+		e.graph.setHook(func(n int) (bool, error) {
 			if n <= 120 {
 				return false, nil
 			}
 			once.Do(func() { close(crashed) })
 			<-frozen // the call never comes back
 			return true, &whatsapp.TransportError{Method: http.MethodPost, Written: true}
-		}
+		})
 		runCtx, die := context.WithCancel(ctx)
 		go e.svc.NewEngine(campaigns.EngineOptions{Node: "a", Lease: time.Second, Poll: 20 * time.Millisecond, Workers: 8, Batch: 50}).Run(runCtx)
 		<-crashed
 		die()
 		t.Cleanup(func() { close(frozen) })
 
-		e.graph.hook = nil
+		e.graph.setHook(nil)
 		e.clock.Advance(2 * time.Second) // the dead node's lease runs out
 		got := e.drive(c, campaigns.EngineOptions{Node: "b", Lease: time.Second})
 		if got.Status != conversa.CampaignCompleted {

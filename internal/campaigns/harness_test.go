@@ -171,6 +171,13 @@ func (g *recordingGraph) Send(ctx context.Context, token, pid string, m whatsapp
 	return g.next.Send(ctx, token, pid, m)
 }
 
+// setHook swaps the hook while engines may be calling Send.
+func (g *recordingGraph) setHook(h func(n int) (skip bool, err error)) {
+	g.mu.Lock()
+	g.hook = h
+	g.mu.Unlock()
+}
+
 func (g *recordingGraph) sendTimes() []time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
