@@ -41,19 +41,26 @@ func (s *Sim) handleGetWABA(c *graphCall) {
 }
 
 func (s *Sim) handleListWABAs(c *graphCall) {
-	var list []*waba
+	writeChildren(s, c, s.wabas, func(w *waba) (parent, id string) { return w.BusinessID, w.ID }, s.wabaJSON, defaultWABAFields)
+}
+
+// writeChildren answers a Graph list edge: the objects of all whose parent
+// is c.id, in id order, with the requested fields, paged like Meta's.
+func writeChildren[T any](s *Sim, c *graphCall, all map[string]*T, ids func(*T) (parent, id string),
+	toJSON func(*T) map[string]any, defaults []string) {
+	var list []*T
 	s.mu.RLock()
-	for _, w := range s.wabas {
-		if w.BusinessID == c.id {
-			list = append(list, w)
+	for _, x := range all {
+		if parent, _ := ids(x); parent == c.id {
+			list = append(list, x)
 		}
 	}
 	s.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-	want := fields(c.r, defaultWABAFields)
+	sort.Slice(list, func(i, j int) bool { _, a := ids(list[i]); _, b := ids(list[j]); return a < b })
+	want := fields(c.r, defaults)
 	items := make([]map[string]any, 0, len(list))
-	for _, w := range list {
-		items = append(items, pick(s.wabaJSON(w), want))
+	for _, x := range list {
+		items = append(items, pick(toJSON(x), want))
 	}
 	writeJSON(c.w, http.StatusOK, page(c.r, items))
 }
@@ -128,21 +135,7 @@ func (s *Sim) handleGetPhone(c *graphCall) {
 }
 
 func (s *Sim) handleListPhones(c *graphCall) {
-	var list []*phone
-	s.mu.RLock()
-	for _, p := range s.phones {
-		if p.WABAID == c.id {
-			list = append(list, p)
-		}
-	}
-	s.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-	want := fields(c.r, defaultPhoneFields)
-	items := make([]map[string]any, 0, len(list))
-	for _, p := range list {
-		items = append(items, pick(s.phoneJSON(p), want))
-	}
-	writeJSON(c.w, http.StatusOK, page(c.r, items))
+	writeChildren(s, c, s.phones, func(p *phone) (parent, id string) { return p.WABAID, p.ID }, s.phoneJSON, defaultPhoneFields)
 }
 
 // handleAddPhone is POST /{waba-id}/phone_numbers {cc, phone_number,
