@@ -70,7 +70,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	// temp_store(MEMORY): statements inside a transaction keep their undo
 	// (statement journal) in memory, not in a temp file written page by page.
-	wdb, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	wdb, err := openSQLiteDB("file:" + path + "?" + pragmas + "&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	wdb.SetConnMaxIdleTime(0)
 	// Readers map the file (mmap_size) so reports' index scans read pages
 	// from the OS cache directly instead of one pread per page.
-	rdb, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)&_pragma=mmap_size(1073741824)")
+	rdb, err := openSQLiteDB("file:" + path + "?" + pragmas + "&_pragma=query_only(1)&_pragma=mmap_size(1073741824)")
 	if err != nil {
 		wdb.Close()
 		return nil, err
