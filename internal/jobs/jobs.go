@@ -46,6 +46,9 @@ type Options struct {
 	// Queues adds named queues with their workers per node, beside the
 	// default queue: a feature whose jobs come in floods (webhook
 	// processing) gets its own, so it can neither starve nor be starved.
+	// Their workers fetch again floodCooldown after a job ends, not River's
+	// 100 ms: with few workers and short jobs, the cooldown, not the CPU,
+	// would otherwise bound how fast a backlog drains.
 	Queues map[string]int
 	// Register adds a feature's workers, e.g.
 	//	func(w *river.Workers) { river.AddWorker(w, &sendWorker{...}) }
@@ -53,10 +56,13 @@ type Options struct {
 	Periodic []*river.PeriodicJob
 }
 
+// floodCooldown is the pause between fetches of a named queue's jobs.
+const floodCooldown = 2 * time.Millisecond
+
 func queues(opts Options) map[string]river.QueueConfig {
 	qs := map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.MaxWorkers}}
 	for name, workers := range opts.Queues {
-		qs[name] = river.QueueConfig{MaxWorkers: workers}
+		qs[name] = river.QueueConfig{MaxWorkers: workers, FetchCooldown: floodCooldown}
 	}
 	return qs
 }
