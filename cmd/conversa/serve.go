@@ -69,7 +69,7 @@ func serve(ctx context.Context, cfg config) error {
 	webhooks := newIntake(st, cfg, conversations, tpl, chans.AccountSink())
 	queue, err := jobs.New(ctx, st, jobs.Options{Logger: cfg.Logger, Clock: cfg.Clock, SessionIdle: authSvc.Config().IdleTimeout,
 		Register: []func(*river.Workers){webhooks.Register, conversations.Register, tpl.Register},
-		Periodic: append(conversations.Periodic(), tpl.Periodic()),
+		Periodic: append(conversations.Periodic(), tpl.Periodic(), webhooks.Periodic()),
 		Queues:   map[string]int{intake.Queue: intake.QueueWorkers}})
 	if err != nil {
 		return err

@@ -37,6 +37,8 @@ type batcher struct {
 	linger  time.Duration
 	timeout time.Duration // for one batch's transaction
 
+	arrivals rateMeter // deliveries submitted
+
 	mu     sync.RWMutex // guards closed against submits racing Stop
 	closed bool
 	stop   chan struct{}
@@ -64,6 +66,7 @@ func (b *batcher) submit(p *pending) error {
 	}
 	select {
 	case b.in <- p:
+		b.arrivals.add(time.Now())
 		return nil
 	default:
 		return errOverloaded

@@ -1,27 +1,10 @@
 package intake
 
-import "encoding/json"
+import (
+	"errors"
 
-// envelope is the little of a webhook the hot path reads to find its
-// channels: entry ids (WABA ids) and each "messages" change's
-// phone_number_id. Everything else stays raw and unparsed until the
-// processing job runs ParseWebhook on the stored copy.
-type envelope struct {
-	Object string `json:"object"`
-	Entry  []struct {
-		ID      string `json:"id"`
-		Changes []struct {
-			Field string          `json:"field"`
-			Value json.RawMessage `json:"value"`
-		} `json:"changes"`
-	} `json:"entry"`
-}
-
-type metadataOnly struct {
-	Metadata struct {
-		PhoneNumberID string `json:"phone_number_id"`
-	} `json:"metadata"`
-}
+	"github.com/tidwall/gjson"
+)
 
 // routingKeys are what a delivery names: the business numbers of its
 // "messages" changes and the accounts of its other changes.
@@ -30,33 +13,86 @@ type routingKeys struct {
 	wabaIDs        []string
 }
 
-// parseRoutingKeys validates the body as JSON and extracts its routing
-// keys, deduplicated. Values of unknown shape are left alone; only a
-// "messages" change whose metadata is not an object is refused.
+var errEnvelope = errors.New("intake: not a webhook envelope")
+
+// parseRoutingKeys validates the body as JSON and extracts the little the
+// hot path needs to find its channels: the object, entry ids (WABA ids)
+// and each "messages" change's metadata.phone_number_id, deduplicated.
+// Everything else stays raw and unparsed until the processing job runs
+// ParseWebhook on the stored copy. It scans the body in place (gjson)
+// instead of decoding it: this runs for every delivery Meta sends.
+//
+// Values of unknown shape are left alone; the body must be an object, and
+// what routing reads must have the types Meta documents (a "messages"
+// change whose metadata is not an object is refused).
 func parseRoutingKeys(body []byte) (routingKeys, string, error) {
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return routingKeys{}, "", err
+	if !gjson.ValidBytes(body) {
+		return routingKeys{}, "", errors.New("intake: invalid JSON")
+	}
+	root := gjson.ParseBytes(body)
+	object := root.Get("object")
+	if !root.IsObject() || !is(object, gjson.String) {
+		return routingKeys{}, "", errEnvelope
 	}
 	var k routingKeys
-	for _, e := range env.Entry {
-		for _, c := range e.Changes {
-			if c.Field != "messages" {
-				k.wabaIDs = appendNew(k.wabaIDs, e.ID)
-				continue
-			}
-			var v metadataOnly
-			if len(c.Value) == 0 {
-				continue
-			}
-			if err := json.Unmarshal(c.Value, &v); err != nil {
-				return routingKeys{}, "", err
-			}
-			k.phoneNumberIDs = appendNew(k.phoneNumberIDs, v.Metadata.PhoneNumberID)
-		}
+	ok := each(root.Get("entry"), func(e gjson.Result) bool {
+		id := e.Get("id")
+		return is(id, gjson.String) && each(e.Get("changes"), func(c gjson.Result) bool {
+			return k.addChange(id.String(), c)
+		})
+	})
+	if !ok {
+		return routingKeys{}, "", errEnvelope
 	}
-	return k, env.Object, nil
+	return k, object.String(), nil
 }
+
+// addChange records one change's routing key; false when it has the wrong
+// shape.
+func (k *routingKeys) addChange(wabaID string, c gjson.Result) bool {
+	field := c.Get("field")
+	if !is(field, gjson.String) {
+		return false
+	}
+	if field.String() != "messages" {
+		k.wabaIDs = appendNew(k.wabaIDs, wabaID)
+		return true
+	}
+	value := c.Get("value")
+	if !value.Exists() || value.Type == gjson.Null {
+		return true
+	}
+	metadata := value.Get("metadata")
+	phone := metadata.Get("phone_number_id")
+	if !value.IsObject() || !(isNull(metadata) || metadata.IsObject()) || !is(phone, gjson.String) {
+		return false
+	}
+	k.phoneNumberIDs = appendNew(k.phoneNumberIDs, phone.String())
+	return true
+}
+
+// each calls f for every element of the array a (absent or null: none);
+// false when a is something else, an element is not an object, or f says
+// so.
+func each(a gjson.Result, f func(gjson.Result) bool) bool {
+	if isNull(a) {
+		return true
+	}
+	if !a.IsArray() {
+		return false
+	}
+	ok := true
+	a.ForEach(func(_, v gjson.Result) bool {
+		ok = v.IsObject() && f(v)
+		return ok
+	})
+	return ok
+}
+
+// is reports whether r is of type t, absent or null.
+func is(r gjson.Result, t gjson.Type) bool { return isNull(r) || r.Type == t }
+
+func isNull(r gjson.Result) bool { return !r.Exists() || r.Type == gjson.Null }
 
 func appendNew(list []string, s string) []string {
 	if s == "" {

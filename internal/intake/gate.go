@@ -1,6 +1,10 @@
 package intake
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // writerGate gives the intake's batch commits priority over webhook
 // processing. On SQLite both need the single writer connection; on
@@ -58,4 +62,66 @@ func (g *writerGate) unlockSecond() {
 	g.second--
 	g.cond.Broadcast()
 	g.mu.Unlock()
+}
+
+// Beyond the writer, processing also leaves most of the CPU to the
+// acknowledgements while deliveries arrive faster than burstRate: answering
+// fast is what keeps Meta from timing out and retrying (or disabling our
+// webhooks), and the stored backlog drains once the burst eases. During a
+// burst each sink call is followed by a pause three times its length, so
+// processing keeps a quarter of its speed and never stops.
+const (
+	burstRate    = 5000 // deliveries per second
+	burstPause   = 3    // pause per unit of sink time during a burst
+	maxStepAside = 100 * time.Millisecond
+)
+
+// stepAside pauses after a sink call that took d, during a burst.
+func (in *Intake) stepAside(ctx context.Context, d time.Duration) {
+	if in.batch.arrivals.perSecond(time.Now()) < burstRate {
+		return
+	}
+	t := time.NewTimer(min(burstPause*d, maxStepAside))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// rateMeter counts events in 100 ms buckets.
+type rateMeter struct {
+	mu        sync.Mutex
+	bucket    int64 // the current bucket: time / 100 ms
+	cur, prev int   // events in the current and the previous bucket
+}
+
+const rateBucket = 100 * time.Millisecond
+
+func (m *rateMeter) add(now time.Time) {
+	m.mu.Lock()
+	m.roll(now)
+	m.cur++
+	m.mu.Unlock()
+}
+
+// perSecond is the rate of the last full bucket.
+func (m *rateMeter) perSecond(now time.Time) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.roll(now)
+	return m.prev * int(time.Second/rateBucket)
+}
+
+func (m *rateMeter) roll(now time.Time) {
+	b := now.UnixNano() / int64(rateBucket)
+	switch {
+	case b == m.bucket:
+		return
+	case b == m.bucket+1:
+		m.prev = m.cur
+	default:
+		m.prev = 0 // idle for a whole bucket or more
+	}
+	m.bucket, m.cur = b, 0
 }

@@ -226,3 +226,14 @@ func textPayload(waba, phone, id string) []byte {
 			`"messages":[{"from":"5511987654321","id":"MSGID","timestamp":"1739321024","type":"text","text":{"body":"Oi"}}]},` +
 			`"field":"messages"}]}]}`))
 }
+
+// processed reports whether the stored row carrying message id wamid is
+// processed.
+func (e *env) processed(wamid string) bool {
+	for _, r := range e.rows(e.alpha.ID) {
+		if strings.Contains(string(r.Body), `"`+wamid+`"`) {
+			return r.ProcessedAt != nil
+		}
+	}
+	return false
+}

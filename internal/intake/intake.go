@@ -4,8 +4,10 @@
 // each event to the sinks of the inbox, templates and channels packages.
 //
 // Semantics are at-least-once: a delivery acknowledged with 200 is in the
-// database together with the job that will process it (same transaction),
-// so a crash at any point loses nothing; Meta's redeliveries and job
+// database, marked unprocessed until a job has handed every event to its
+// sink; the job is enqueued right after the commit (enqueue.go), and rows a
+// crash left without one are re-enqueued at start and by a periodic sweep,
+// so a crash at any point loses nothing. Meta's redeliveries and job
 // retries may hand the same event to a sink again, which is why sinks are
 // idempotent.
 package intake
@@ -50,6 +52,7 @@ type Intake struct {
 	log   *slog.Logger
 	cache *channelCache
 	batch *batcher
+	enq   *enqueuer
 	gate  *writerGate
 	jobs  JobInserter
 }
@@ -76,6 +79,7 @@ func New(st *store.Store, opts Options) *Intake {
 	}
 	in := &Intake{st: st, opts: opts, log: opts.Logger, cache: newChannelCache(st, opts.CacheTTL), gate: newWriterGate()}
 	in.batch = newBatcher(opts.QueueSize, opts.BatchRows, opts.Linger, in.storeBatch)
+	in.enq = newEnqueuer(opts.BatchRows, opts.Logger, in.insertJob)
 	return in
 }
 
@@ -93,15 +97,17 @@ func (in *Intake) Start(ctx context.Context, jobs JobInserter) error {
 	if err := in.requeue(ctx, in.opts.Clock.Now()); err != nil {
 		return fmt.Errorf("intake: re-enqueue unprocessed webhooks: %w", err)
 	}
+	in.enq.start()
 	in.batch.start(in.opts.Writers)
 	return nil
 }
 
 // requeue enqueues processing again for rows received before t and not
-// processed. Their own job normally still exists, but a process killed
-// while running it leaves it "running", and River rescues such jobs only
-// after an hour; processing skips rows already done, and sinks are
-// idempotent, so a second job for a row is harmless.
+// processed. Their own job may never have been enqueued (a crash right
+// after the rows' commit), and a process killed while running one leaves it
+// "running", which River rescues only after an hour; processing skips rows
+// already done, and sinks are idempotent, so a second job for a row is
+// harmless.
 func (in *Intake) requeue(ctx context.Context, before time.Time) error {
 	var after int64
 	for n := 0; ; {
@@ -123,22 +129,26 @@ func (in *Intake) requeue(ctx context.Context, before time.Time) error {
 // Queued is how many deliveries wait for a batch writer now.
 func (in *Intake) Queued() int { return len(in.batch.in) }
 
-// Stop refuses new deliveries (503) and stores every queued one. Call it
-// after the HTTP server has shut down and before the job queue stops.
-func (in *Intake) Stop(ctx context.Context) error { return in.batch.shutdown(ctx) }
+// Stop refuses new deliveries (503), stores every queued one and enqueues
+// their processing. Call it after the HTTP server has shut down and before
+// the job queue stops.
+func (in *Intake) Stop(ctx context.Context) error {
+	if err := in.batch.shutdown(ctx); err != nil {
+		return err
+	}
+	return in.enq.shutdown(ctx)
+}
 
-// storeBatch writes one batch and its processing job in one transaction:
-// the job exists exactly when the rows do.
+// storeBatch writes one batch with a single INSERT (atomic by itself: no
+// transaction round trips) and hands its ids to the enqueuer.
 func (in *Intake) storeBatch(ctx context.Context, rows []store.NewWebhookEvent) error {
 	in.gate.lockFirst()
-	defer in.gate.unlockFirst()
-	return in.st.InTx(ctx, func(tx *store.Store) error {
-		ids, err := tx.InsertWebhookEvents(ctx, rows)
-		if err != nil {
-			return err
-		}
-		return in.jobs.InsertTx(ctx, tx, ProcessArgs{IDs: ids}, nil)
-	})
+	ids, err := in.st.InsertWebhookEvents(ctx, rows)
+	in.gate.unlockFirst()
+	if err == nil {
+		in.enq.add(ids)
+	}
+	return err
 }
 
 // Challenge answers Meta's subscription handshake: the challenge when the

@@ -341,3 +341,40 @@ func TestRedeliveryRealInbox(t *testing.T) {
 		}
 	})
 }
+
+// A row stored without its job (the process died between the rows' commit
+// and the job's insert) is processed after a restart, and, while the node
+// that stored it stays down, by another node's sweep once it is old enough.
+func TestRowsWithoutJobAreProcessed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := conversa.NewShiftClock()
+		st.SetClock(clock)
+		e := newEnv(t, st, envOptions{opts: intake.Options{Clock: clock}, noStart: true})
+		orphan := func(id string) {
+			row := store.NewWebhookEvent{CompanyID: e.alpha.ID, ChannelID: e.channel.ID, Body: textPayload(goldenWABA, goldenPhone, id)}
+			if _, err := st.InsertWebhookEvents(ctx, []store.NewWebhookEvent{row}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		orphan("wamid.before.restart")
+		clock.Advance(time.Second) // the restart comes later
+		if err := e.in.Start(ctx, e.q); err != nil {
+			t.Fatal(err)
+		}
+		defer e.in.Stop(ctx)
+		e.waitProcessed(e.alpha.ID, 1)
+
+		clock.Advance(-10 * time.Minute)
+		orphan("wamid.old")
+		clock.Advance(10 * time.Minute)
+		orphan("wamid.young")
+		if err := e.in.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool { return e.processed("wamid.old") })
+		time.Sleep(100 * time.Millisecond) // what a wrongly enqueued young row would need
+		if e.processed("wamid.young") {
+			t.Fatal("the sweep took a row younger than its age limit")
+		}
+	})
+}

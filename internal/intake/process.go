@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -41,9 +42,46 @@ func (w *processWorker) Work(ctx context.Context, j *river.Job[ProcessArgs]) err
 	return w.in.process(ctx, j.Args.IDs)
 }
 
-// Register adds the processing worker to the job queue
+// Register adds the processing and sweep workers to the job queue
 // (jobs.Options.Register).
-func (in *Intake) Register(w *river.Workers) { river.AddWorker(w, &processWorker{in: in}) }
+func (in *Intake) Register(w *river.Workers) {
+	river.AddWorker(w, &processWorker{in: in})
+	river.AddWorker(w, &sweepWorker{in: in})
+}
+
+// SweepArgs is the periodic job that enqueues processing for rows left
+// unprocessed for sweepAge: rows whose node crashed between their commit and
+// their job's insert, while the other nodes keep running. Younger rows are
+// left alone: their job is normally just waiting its turn in a backlog.
+type SweepArgs struct{}
+
+func (SweepArgs) Kind() string { return "sweep_webhooks" }
+
+const (
+	sweepEvery = time.Minute
+	sweepAge   = 5 * time.Minute
+)
+
+type sweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	in *Intake
+}
+
+func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	return w.in.Sweep(ctx)
+}
+
+// Sweep enqueues processing for the rows unprocessed for sweepAge.
+func (in *Intake) Sweep(ctx context.Context) error {
+	return in.requeue(ctx, in.opts.Clock.Now().Add(-sweepAge))
+}
+
+// Periodic is the sweep's schedule (jobs.Options.Periodic).
+func (in *Intake) Periodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(sweepEvery),
+		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "intake_sweep"})
+}
 
 // templateFields and accountFields are the account-level change fields and
 // the sink each goes to; they route by WABA id to every live channel of
@@ -131,11 +169,15 @@ func (in *Intake) dispatch(ctx context.Context, row store.WebhookEvent, ev whats
 	return nil
 }
 
-// handle calls the sink behind the intake's batch commits (writerGate).
+// handle calls the sink behind the intake's batch commits (writerGate),
+// and leaves the CPU to bursts of deliveries (stepAside).
 func (in *Intake) handle(ctx context.Context, sink Sink, r Route, ev whatsapp.Event) error {
 	in.gate.lockSecond()
-	defer in.gate.unlockSecond()
-	return sink.HandleEvent(ctx, r, ev)
+	began := time.Now()
+	err := sink.HandleEvent(ctx, r, ev)
+	in.gate.unlockSecond()
+	in.stepAside(ctx, time.Since(began))
+	return err
 }
 
 // sinkFor picks the sink of an event and the channel-cache key routing it:
