@@ -8,9 +8,9 @@ import (
 )
 
 // Accept takes one webhook delivery: its raw body and X-Hub-Signature-256
-// header. It returns nil only once the delivery is durably stored with its
-// processing job (or when it names no live channel: nothing is stored and
-// Meta should stop retrying). Errors carry codes the HTTP layer maps:
+// header. It returns nil only once the delivery is durably stored, marked
+// unprocessed until its processing job is done (or when it names no live
+// channel: nothing is stored and Meta should stop retrying). Errors carry codes the HTTP layer maps:
 // unauthorized (missing or wrong signature, nothing stored), invalid (not
 // JSON), unavailable (queue full, shutting down or database down: Meta
 // retries later).
