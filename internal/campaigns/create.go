@@ -17,9 +17,12 @@ type NewCampaign struct {
 		Name     string `json:"name"`
 		Language string `json:"language"` // default pt_BR
 	} `json:"template"`
-	// Variables names the list column for each template variable, in
-	// order ("name" = the member's name).
+	// Variables names the list column for each body variable, in order
+	// ("name" = the member's name); Header and Buttons fill the
+	// template's header and button values (inputs.go).
 	Variables    []string               `json:"variables"`
+	Header       *CampaignHeader        `json:"header,omitempty"`
+	Buttons      []CampaignButton       `json:"buttons,omitempty"`
 	ScheduledAt  *time.Time             `json:"scheduled_at,omitempty"` // nil: when started
 	SendingHours *conversa.SendingHours `json:"sending_hours,omitempty"`
 }
@@ -33,7 +36,7 @@ const DefaultTimeZone = "America/Sao_Paulo"
 // recipient excluded up front, so the estimate shows them.
 func (s *Service) Create(ctx context.Context, companyID int64, in NewCampaign) (conversa.Campaign, error) {
 	c := conversa.Campaign{CompanyID: companyID, ChannelID: in.ChannelID, ListID: in.ListID, Name: strings.TrimSpace(in.Name),
-		TemplateName: in.Template.Name, TemplateLanguage: in.Template.Language, VariableMap: in.Variables, ScheduledAt: in.ScheduledAt}
+		TemplateName: in.Template.Name, TemplateLanguage: in.Template.Language, ScheduledAt: in.ScheduledAt}
 	if c.TemplateLanguage == "" {
 		c.TemplateLanguage = conversa.DefaultTemplateLanguage
 	}
@@ -49,19 +52,22 @@ func (s *Service) Create(ctx context.Context, companyID int64, in NewCampaign) (
 			return c, invalid("Sending hours need a start, an end and a valid time zone.", "O horário de envio precisa de início, fim e um fuso horário válido.")
 		}
 	}
+	if err := s.sendable(ctx, c); err != nil {
+		return c, err
+	}
 	t, err := s.template(ctx, c)
 	if err != nil {
 		return c, err
 	}
-	if len(c.VariableMap) != len(t.BodyVariables()) {
-		return c, conversa.Errorf(conversa.ETEMPLATEPARAMS, "The template has %d variables; map a list column to each.", len(t.BodyVariables())).
-			Pt("O modelo tem %d variáveis; associe uma coluna da lista a cada uma.", len(t.BodyVariables()))
+	srcs, err := sources(t, in)
+	if err != nil {
+		return c, err
 	}
-	c.Category = t.Category
+	c.Category, c.VariableMap = t.Category, describe(srcs)
 	if _, err := s.store.ContactList(ctx, companyID, c.ListID); err != nil {
 		return c, err
 	}
-	recipients, err := s.recipients(ctx, c, t)
+	recipients, err := s.recipients(ctx, c, t, srcs)
 	if err != nil {
 		return c, err
 	}
@@ -85,9 +91,22 @@ func (s *Service) template(ctx context.Context, c conversa.Campaign) (conversa.T
 	return t, t.SendableError()
 }
 
-// recipients fills each member's template parameters from the mapped
+// sendable refuses a campaign whose channel can't send templates now
+// (disconnected, red, or held for billing), with the reason.
+func (s *Service) sendable(ctx context.Context, c conversa.Campaign) error {
+	ch, err := s.store.Channel(ctx, c.CompanyID, c.ChannelID)
+	if err != nil {
+		return err
+	}
+	if why := ch.SendBlock(true); why != nil {
+		return why
+	}
+	return nil
+}
+
+// recipients fills each member's template values from the mapped
 // columns.
-func (s *Service) recipients(ctx context.Context, c conversa.Campaign, t conversa.Template) ([]conversa.CampaignRecipient, error) {
+func (s *Service) recipients(ctx context.Context, c conversa.Campaign, t conversa.Template, srcs []source) ([]conversa.CampaignRecipient, error) {
 	members, err := s.store.ListMembers(ctx, c.CompanyID, c.ListID)
 	if err != nil {
 		return nil, err
@@ -101,26 +120,14 @@ func (s *Service) recipients(ctx context.Context, c conversa.Campaign, t convers
 	out := make([]conversa.CampaignRecipient, 0, len(members))
 	for _, m := range members {
 		r := conversa.CampaignRecipient{WAKey: m.WAKey, WAID: strings.TrimPrefix(m.Phone, "+"), Name: m.Name,
-			Params: params(c.VariableMap, m), Status: conversa.RecipientPending}
+			Params: resolve(srcs, m), Status: conversa.RecipientPending}
 		switch {
 		case optedOut[m.WAKey]:
 			r.Status, r.Error = conversa.RecipientExcluded, "opted_out"
-		case t.CheckParams(r.Params) != nil:
+		case t.CheckParams(templateValues(t, r.Params)) != nil:
 			r.Status, r.Error = conversa.RecipientExcluded, "missing_variable"
 		}
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-func params(columns []string, m conversa.ListMember) []string {
-	out := make([]string, len(columns))
-	for i, col := range columns {
-		if strings.EqualFold(col, "name") {
-			out[i] = m.Name
-		} else {
-			out[i] = m.Variables[strings.ToLower(col)]
-		}
-	}
-	return out
 }

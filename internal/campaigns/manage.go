@@ -105,6 +105,9 @@ func (s *Service) Start(ctx context.Context, companyID, id int64) (conversa.Camp
 	if err != nil {
 		return c, err
 	}
+	if err := s.sendable(ctx, c); err != nil {
+		return c, err
+	}
 	if _, err := s.template(ctx, c); err != nil {
 		return c, err
 	}
@@ -127,8 +130,16 @@ func (s *Service) Pause(ctx context.Context, companyID, id int64) (conversa.Camp
 		To: conversa.CampaignPaused, Reason: reason})
 }
 
-// Resume continues a paused campaign where it stopped.
+// Resume continues a paused campaign where it stopped, once its channel
+// can send templates again.
 func (s *Service) Resume(ctx context.Context, companyID, id int64) (conversa.Campaign, error) {
+	c, err := s.store.Campaign(ctx, companyID, id)
+	if err != nil {
+		return c, err
+	}
+	if err := s.sendable(ctx, c); err != nil {
+		return c, err
+	}
 	return s.change(ctx, companyID, id, store.CampaignChange{From: []conversa.CampaignStatus{conversa.CampaignPaused},
 		To: conversa.CampaignRunning, Started: true})
 }

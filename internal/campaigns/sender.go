@@ -92,6 +92,9 @@ func (e *Engine) newRun(parent context.Context, c conversa.Campaign) (*run, erro
 	if err != nil {
 		return nil, err
 	}
+	if why := ch.SendBlock(true); why != nil {
+		return nil, s.autoPause(parent, c, why)
+	}
 	tpl, err := s.template(parent, c)
 	if err != nil {
 		return nil, s.autoPause(parent, c, conversa.Errorf(conversa.ETEMPLATENOTAPPROVED,
@@ -150,7 +153,9 @@ func (r *run) claimLoop() error {
 }
 
 // stillRunning re-reads the campaign and the number's health: a pause or
-// cancel from any node, quality RED, sending hours and the tier stop it.
+// cancel from any node, a channel that can't send templates any more
+// (disconnected, red, billing), quality RED, sending hours and the tier
+// stop it.
 func (r *run) stillRunning() (bool, error) {
 	s := r.e.svc
 	c, err := s.store.Campaign(r.ctx, r.c.CompanyID, r.c.ID)
@@ -161,8 +166,11 @@ func (r *run) stillRunning() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if why := ch.SendBlock(true); why != nil {
+		return false, r.pause(why)
+	}
 	if ch.WABA != nil && ch.WABA.Health.QualityRating == "RED" {
-		return false, s.autoPause(r.ctx, c, conversa.Errorf(conversa.EUPSTREAM,
+		return false, r.pause(conversa.Errorf(conversa.EUPSTREAM,
 			"The number's quality rating is RED; Meta may restrict it. Improve the content or wait before resuming.").
 			Pt("A qualidade do número está VERMELHA; a Meta pode restringi-lo. Melhore o conteúdo ou aguarde antes de retomar."))
 	}
@@ -224,10 +232,11 @@ func (r *run) claim() (int, error) {
 
 // message is the stored outbound message for a recipient.
 func (r *run) message(rc conversa.CampaignRecipient) conversa.Message {
-	req := inbox.TemplateRequest(r.tpl, rc.Params)
+	v := templateValues(r.tpl, rc.Params)
+	req := inbox.TemplateRequest(r.tpl, v)
 	payload, _ := json.Marshal(req)
 	table := conversa.DefaultPriceTable()
-	return conversa.Message{CompanyID: r.c.CompanyID, Direction: conversa.Outbound, Type: req.Type, Text: r.tpl.Render(rc.Params),
+	return conversa.Message{CompanyID: r.c.CompanyID, Direction: conversa.Outbound, Type: req.Type, Text: r.tpl.Render(v),
 		Payload: payload, Status: conversa.StatusQueued, Category: r.tpl.Category,
 		ExpectedCost: table.Cost(conversa.PhoneRegion(rc.WAID), r.tpl.Category, false)}
 }
@@ -267,6 +276,15 @@ func tierReason(ch conversa.Channel) *conversa.Error {
 	}
 	return conversa.Errorf(conversa.ERATELIMIT, "The number reached its messaging limit (%s unique people in 24 h); resume when the rolling 24 h allow more, or after Meta raises the tier.", tier).
 		Pt("O número atingiu seu limite de mensagens (%s pessoas diferentes em 24 h); retome quando as últimas 24 h permitirem mais, ou depois que a Meta aumentar o nível.", tier)
+}
+
+// pause pauses the campaign with reason and stops this run at once: the
+// recipients claimed but not sent yet go back to pending instead of
+// reaching Meta.
+func (r *run) pause(reason *conversa.Error) error {
+	err := r.e.svc.autoPause(r.ctx, r.c, reason)
+	r.stop()
+	return err
 }
 
 // autoPause pauses a running campaign with the reason shown to people.

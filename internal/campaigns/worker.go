@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/inbox"
 	"github.com/conversa/conversa/internal/store"
@@ -19,7 +20,7 @@ func (r *run) worker() {
 			r.results <- r.release(it, time.Time{})
 			continue
 		}
-		req := inbox.TemplateRequest(r.tpl, it.r.Params)
+		req := inbox.TemplateRequest(r.tpl, templateValues(r.tpl, it.r.Params))
 		req.To, req.BizOpaqueCallbackData = it.r.WAID, inbox.CallbackData(it.msg.ID)
 		// A started call is never cut short by a pause: cancelling it would
 		// leave its outcome unknown. The client has its own timeout.
@@ -76,11 +77,31 @@ func (r *run) classify(it item, res *whatsapp.SendResult, err error) result {
 	ce := whatsapp.ToConversa(err)
 	out.ErrorCode, out.Error, out.ErrorPT = code, ce.Message, ce.PT
 	res2 := result{item: it, out: out, failed: true}
-	if code == 131048 {
+	switch {
+	case code == 131048:
 		res2.pauseNow = conversa.Errorf(conversa.ERATELIMIT, "Meta's spam rate limit (131048): too many people are blocking or reporting these messages. Review the content and audience before resuming.").
 			Pt("Limite anti-spam da Meta (131048): muitas pessoas estão bloqueando ou denunciando estas mensagens. Revise o conteúdo e o público antes de retomar.")
+	case whatsapp.ChannelProblem(err):
+		res2.pauseNow = r.channelProblem(err)
+		r.stop() // the workers hand the rest back instead of meeting the same refusal
 	}
 	return res2
+}
+
+// channelProblem records a Meta error about the channel itself (token,
+// lock, registration, policy, billing) on the channel, as the inbox does,
+// and is the reason the campaign pauses: every other send would fail the
+// same way.
+func (r *run) channelProblem(err error) *conversa.Error {
+	s := r.e.svc
+	ch, rerr := channels.RecordSendError(r.ctx, s.store, r.c.CompanyID, r.c.ChannelID, s.clock.Now(), err)
+	if rerr != nil {
+		s.log.Warn("campaigns: channel problem not recorded", "channel_id", r.c.ChannelID, "err", rerr)
+	}
+	if why := ch.SendBlock(true); ch.ID != 0 && why != nil {
+		return why
+	}
+	return whatsapp.ToConversa(err)
 }
 
 // settle records outcomes in batches (one transaction per batch), feeds

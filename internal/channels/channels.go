@@ -43,6 +43,9 @@ func (s *Service) ConnectManual(ctx context.Context, companyID, actor int64, in 
 	if err := in.validate(); err != nil {
 		return conversa.Channel{}, err
 	}
+	if err := s.checkGroup(ctx, companyID, in.GroupID); err != nil {
+		return conversa.Channel{}, err
+	}
 	if err := s.checkLicence(ctx, companyID); err != nil {
 		return conversa.Channel{}, err
 	}
@@ -74,6 +77,15 @@ func (s *Service) ConnectManual(ctx context.Context, companyID, actor int64, in 
 		return ch, errors.Join(err, s.store.DeleteChannel(ctx, companyID, ch.ID))
 	}
 	return connected, nil
+}
+
+// checkGroup refuses a group the company doesn't own (not found) before
+// anything else, Meta included: CreateChannel checks again, but only after
+// the Graph calls, which a request naming another company's group must
+// never cost.
+func (s *Service) checkGroup(ctx context.Context, companyID, groupID int64) error {
+	_, err := s.store.Group(ctx, companyID, groupID)
+	return err
 }
 
 // checkLicence refuses early, before any Graph call, when no channel seat

@@ -18,6 +18,7 @@ type checkItem struct {
 func checklist(ch conversa.Channel, webhookURL, lang string) []conversa.ReadinessItem {
 	h, number := ch.WABA.Health, cmp.Or(ch.WABA.DisplayPhoneNumber, ch.WABA.PhoneNumberID)
 	items := []checkItem{
+		accountItem(ch),
 		numberItem(h, number),
 		displayNameItem(h, ch.WABA.VerifiedName),
 		paymentItem(h),
@@ -31,6 +32,20 @@ func checklist(ch conversa.Channel, webhookURL, lang string) []conversa.Readines
 		out[i] = conversa.ReadinessItem{Key: it.key, OK: it.ok, Detail: it.detail.Localize(lang)}
 	}
 	return out
+}
+
+// accountItem: nothing about the channel itself stops sending — it is
+// connected, and Meta reported no token, lock, registration or policy
+// problem (the reason and its fix otherwise).
+func accountItem(ch conversa.Channel) checkItem {
+	if why := ch.SendBlock(false); why != nil {
+		return checkItem{"account_status", false, why}
+	}
+	if p := ch.WABA.Health.Problem; p != nil {
+		return checkItem{"account_status", false, p}
+	}
+	return checkItem{"account_status", true, say("The channel is connected and Meta reports no problem with the account or the number.").
+		Pt("O canal está conectado e a Meta não informa problema com a conta ou o número.")}
 }
 
 func numberItem(h conversa.WABAHealth, number string) checkItem {
@@ -60,6 +75,9 @@ func displayNameItem(h conversa.WABAHealth, name string) checkItem {
 
 func paymentItem(h conversa.WABAHealth) checkItem {
 	switch {
+	case h.PaymentRefused && h.PaymentMethod:
+		return checkItem{"payment_method", false, say("WhatsApp refused a template for billing (Meta error 131042): the payment method is not valid. In Meta Business Manager open Accounts > WhatsApp accounts > this account > Payment settings, fix or replace the credit card (currency US Dollar, USD), then check again. Templates are held until then; replies inside the 24-hour window still go.").
+			Pt("O WhatsApp recusou um modelo por cobrança (erro 131042 da Meta): a forma de pagamento não é válida. No Gerenciador de Negócios da Meta abra Contas > Contas do WhatsApp > esta conta > Configuração de pagamento, corrija ou troque o cartão de crédito (moeda Dólar Americano, USD) e verifique de novo. Os modelos ficam retidos até lá; respostas dentro da janela de 24 horas continuam sendo enviadas.")}
 	case !h.PaymentMethod:
 		return checkItem{"payment_method", false, say("The WhatsApp account has no payment method, so templates cannot be sent (Meta error 131042). In Meta Business Manager open Accounts > WhatsApp accounts > this account > Payment settings, add a credit card and choose the currency US Dollar (USD).").
 			Pt("A conta do WhatsApp não tem forma de pagamento, então modelos não podem ser enviados (erro 131042 da Meta). No Gerenciador de Negócios da Meta abra Contas > Contas do WhatsApp > esta conta > Configuração de pagamento, adicione um cartão de crédito e escolha a moeda Dólar Americano (USD).")}

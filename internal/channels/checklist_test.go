@@ -28,13 +28,22 @@ func TestChecklistItems(t *testing.T) {
 		{"quality yellow still sends", func(h *conversa.WABAHealth) { h.QualityRating = "YELLOW" }, "quality_rating", true, "YELLOW"},
 		{"no template", func(h *conversa.WABAHealth) { h.ApprovedTemplates = false }, "approved_template", false, "modelo"},
 		{"no tier yet", func(h *conversa.WABAHealth) { h.MessagingLimitTier = "" }, "messaging_limit", false, "limite"},
+		{"card refused after the read", func(h *conversa.WABAHealth) { h.PaymentRefused = true }, "payment_method", false, "131042"},
+		{"account fine", func(*conversa.WABAHealth) {}, "account_status", true, "não informa problema"},
+		{"account locked", func(h *conversa.WABAHealth) {
+			h.Problem = conversa.Errorf("", "Locked.").Pt("A Meta bloqueou esta conta.")
+		}, "account_status", false, "A Meta bloqueou esta conta."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := green
 			tc.change(&h)
-			ch := conversa.Channel{WABA: &conversa.WABAConfig{DisplayPhoneNumber: "+55 11 3000-1000", VerifiedName: "Loja", Health: h}}
+			ch := conversa.Channel{Name: "Loja", Status: conversa.ChannelConnected,
+				WABA: &conversa.WABAConfig{DisplayPhoneNumber: "+55 11 3000-1000", VerifiedName: "Loja", Health: h}}
+			if h.Problem != nil {
+				ch.Status = conversa.ChannelError
+			}
 			items := checklist(ch, "https://conversa.example/webhooks/whatsapp", "pt-BR")
-			if len(items) != 7 {
+			if len(items) != 8 {
 				t.Fatalf("%d items", len(items))
 			}
 			for _, it := range items {
@@ -47,5 +56,14 @@ func TestChecklistItems(t *testing.T) {
 			}
 			t.Fatalf("no item %s", tc.key)
 		})
+	}
+}
+
+// A channel an admin disconnected is not ready, whatever Meta says.
+func TestChecklistDisconnected(t *testing.T) {
+	ch := conversa.Channel{Name: "Loja", Status: conversa.ChannelDisconnected, WABA: &conversa.WABAConfig{}}
+	it := checklist(ch, "", "pt-BR")[0]
+	if it.Key != "account_status" || it.OK || !strings.Contains(it.Detail, "desconectado") {
+		t.Fatalf("first item = %+v", it)
 	}
 }

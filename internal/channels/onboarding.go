@@ -24,6 +24,9 @@ func (s *Service) StartOnboarding(ctx context.Context, companyID, actor, groupID
 	if blank(name) {
 		return conversa.Onboarding{}, invalid("name")
 	}
+	if err := s.checkGroup(ctx, companyID, groupID); err != nil {
+		return conversa.Onboarding{}, err
+	}
 	if err := s.checkLicence(ctx, companyID); err != nil {
 		return conversa.Onboarding{}, err
 	}

@@ -22,7 +22,9 @@ type Readiness struct {
 
 // Readiness reads the channel's account live from the Graph API, caches
 // the facts in the channel (the account webhooks keep them current between
-// reads) and renders the checklist in lang (an Accept-Language value).
+// reads) and renders the checklist in lang (an Accept-Language value). A
+// read that works lifts the send problems it disproves (clearDisproved);
+// one that meets a channel problem records it like a send would.
 func (s *Service) Readiness(ctx context.Context, companyID, id int64, lang string) (Readiness, error) {
 	ch, err := s.store.Channel(ctx, companyID, id)
 	if err != nil {
@@ -33,16 +35,27 @@ func (s *Service) Readiness(ctx context.Context, companyID, id int64, lang strin
 			Pt("Só canais de WhatsApp têm checklist de prontidão.")
 	}
 	health, readErr := s.readHealth(ctx, ch)
-	if readErr == nil {
+	switch {
+	case readErr == nil:
 		ch, err = s.store.ModifyChannel(ctx, companyID, id, func(c *conversa.Channel) error {
-			health.Problem, health.EventTime = c.WABA.Health.Problem, c.WABA.Health.EventTime
+			kept := c.WABA.Health
+			health.Problem, health.ProblemCode, health.PaymentRefused, health.EventTime = kept.Problem, kept.ProblemCode, kept.PaymentRefused, kept.EventTime
 			c.WABA.Health = health
+			clearDisproved(c, health)
 			return nil
 		})
-		if err != nil {
-			return Readiness{}, err
+	case whatsapp.ChannelProblem(readErr):
+		// The read itself met a channel problem (an expired token): the
+		// channel turns red exactly as a send meeting it would.
+		var changed conversa.Channel
+		if changed, err = RecordSendError(ctx, s.store, companyID, id, s.cfg.Clock.Now(), readErr); changed.ID != 0 {
+			ch = changed
 		}
-	} else if ch.WABA.Health.CheckedAt == nil {
+	}
+	if err != nil {
+		return Readiness{}, err
+	}
+	if readErr != nil && ch.WABA.Health.CheckedAt == nil {
 		return Readiness{}, metaError(readErr)
 	}
 	r := Readiness{Items: checklist(ch, s.cfg.WebhookURL, lang), CheckedAt: ch.WABA.Health.CheckedAt, Ready: true}

@@ -3,7 +3,6 @@ package channels
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/intake"
@@ -60,17 +59,10 @@ func eventKind(ev whatsapp.Event) string {
 
 func applyAccountEvent(c *conversa.Channel, ev whatsapp.Event) {
 	kind := eventKind(ev)
-	if kind == "" || !aboutThisNumber(c, ev) {
+	if kind == "" || !aboutThisNumber(c, ev) || !stamp(&c.WABA.Health, kind, ev.Time) {
 		return
 	}
 	h := &c.WABA.Health
-	if seen, ok := h.EventTime[kind]; ok && ev.Time.Before(seen) {
-		return
-	}
-	if h.EventTime == nil {
-		h.EventTime = map[string]time.Time{}
-	}
-	h.EventTime[kind] = ev.Time
 	switch kind {
 	case "quality":
 		applyQuality(h, ev.Other.Quality)
@@ -80,12 +72,12 @@ func applyAccountEvent(c *conversa.Channel, ev whatsapp.Event) {
 		applyAccount(c, ev.Other.Account)
 	case "review":
 		if ev.Other.AccountReview.Decision == "REJECTED" {
-			h.Problem = say("Meta rejected the WhatsApp account's review. See the notice in WhatsApp Manager and request a new review there.").
-				Pt("A Meta reprovou a análise da conta do WhatsApp. Veja o aviso no Gerenciador do WhatsApp e peça nova análise por lá.")
+			warn(h, say("Meta rejected the WhatsApp account's review. See the notice in WhatsApp Manager and request a new review there.").
+				Pt("A Meta reprovou a análise da conta do WhatsApp. Veja o aviso no Gerenciador do WhatsApp e peça nova análise por lá."))
 		}
 	case "error":
 		if err := ev.Error.Err(); whatsapp.ChannelProblem(err) {
-			setError(c, whatsapp.ToConversa(err))
+			applyMetaError(c, err, ev.Time)
 		}
 	}
 }
@@ -131,7 +123,7 @@ func applyAccount(c *conversa.Channel, u *whatsapp.AccountUpdate) {
 	h := &c.WABA.Health
 	switch {
 	case u.BanInfo != nil && u.BanInfo.WabaBanState == "REINSTATE":
-		h.Problem = nil
+		h.Problem, h.ProblemCode = nil, 0
 		if c.Status == conversa.ChannelError {
 			c.Status = conversa.ChannelConnected
 		}
@@ -143,18 +135,13 @@ func applyAccount(c *conversa.Channel, u *whatsapp.AccountUpdate) {
 		for i, r := range u.RestrictionInfo {
 			kinds[i] = r.RestrictionType
 		}
-		h.Problem = say("Meta restricted this account (%s): business-initiated messages may be blocked until the restriction ends.", strings.Join(kinds, ", ")).
-			Pt("A Meta restringiu esta conta (%s): mensagens iniciadas pela empresa podem ser bloqueadas até o fim da restrição.", strings.Join(kinds, ", "))
+		warn(h, say("Meta restricted this account (%s): business-initiated messages may be blocked until the restriction ends.", strings.Join(kinds, ", ")).
+			Pt("A Meta restringiu esta conta (%s): mensagens iniciadas pela empresa podem ser bloqueadas até o fim da restrição.", strings.Join(kinds, ", ")))
 	case u.Event == "ACCOUNT_VIOLATION":
-		h.Problem = say("Meta reported a policy violation on this account. Review it in WhatsApp Manager before it leads to a restriction.").
-			Pt("A Meta apontou uma violação de política nesta conta. Revise-a no Gerenciador do WhatsApp antes que vire uma restrição.")
+		warn(h, say("Meta reported a policy violation on this account. Review it in WhatsApp Manager before it leads to a restriction.").
+			Pt("A Meta apontou uma violação de política nesta conta. Revise-a no Gerenciador do WhatsApp antes que vire uma restrição."))
 	}
 }
 
-// setError turns a live channel red with the reason an admin reads.
-func setError(c *conversa.Channel, why *conversa.Error) {
-	c.WABA.Health.Problem = why
-	if c.Status == conversa.ChannelConnected {
-		c.Status = conversa.ChannelError
-	}
-}
+// warn records what Meta warned about without stopping the channel.
+func warn(h *conversa.WABAHealth, why *conversa.Error) { h.Problem, h.ProblemCode = why, 0 }

@@ -29,8 +29,10 @@ type Campaign struct {
 	TemplateName     string   `json:"template_name"`
 	TemplateLanguage string   `json:"template_language"`
 	Category         Category `json:"category"`
-	// VariableMap names, for each template variable in order, the list
-	// column that fills it ("name" is the member's name).
+	// VariableMap names, for each body variable in order and then each
+	// header and button input (Template.Inputs), the list column that
+	// fills it ("name" is the member's name), or the media link or id
+	// given for everyone.
 	VariableMap   []string       `json:"variable_map"`
 	Status        CampaignStatus `json:"status"`
 	PauseReason   string         `json:"pause_reason,omitempty"`

@@ -76,13 +76,56 @@ type WABAHealth struct {
 	CallbackURL        string     `json:"callback_url,omitempty"` // the override callback Meta reports
 	ApprovedTemplates  bool       `json:"approved_templates,omitempty"`
 	// Problem is why the channel is in error (ban, lock), in both languages.
-	Problem   *Error               `json:"problem,omitempty"`
-	EventTime map[string]time.Time `json:"event_time,omitempty"` // newest webhook applied, per kind
+	Problem *Error `json:"problem,omitempty"`
+	// ProblemCode is Meta's error code when Problem came from a Meta error
+	// (a send, a failed status, an error webhook), so a later live read
+	// can tell whether it still holds; 0 otherwise.
+	ProblemCode int `json:"problem_code,omitempty"`
+	// PaymentRefused: Meta refused a template for billing (131042) since
+	// the last live read. Templates are held until a read finds a payment
+	// method again; free service replies still go, as they do at Meta.
+	PaymentRefused bool                 `json:"payment_refused,omitempty"`
+	EventTime      map[string]time.Time `json:"event_time,omitempty"` // newest webhook applied, per kind
 }
 
 // ReadinessItem is one line of a channel's "can it send?" checklist.
 type ReadinessItem struct {
-	Key    string `json:"key"` // number_verified, display_name, payment_method, webhooks_subscribed, approved_template, quality_rating, messaging_limit
+	Key    string `json:"key"` // account_status, number_verified, display_name, payment_method, webhooks_subscribed, approved_template, quality_rating, messaging_limit
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail"` // the state, or the fix in plain words
+}
+
+// SendBlock explains why nothing can be sent from c now — or, for a
+// template send, why no template can — and is nil when the send may go.
+// Senders check it before calling Meta, so a disconnected or broken
+// channel never reaches Meta, and say exactly this to the person.
+func (c Channel) SendBlock(template bool) *Error {
+	switch c.Status {
+	case ChannelConnected:
+	case ChannelDisconnected:
+		return Errorf(ECHANNELUNAVAILABLE, "The channel %q is disconnected: nothing can be sent from it (its conversations stay readable). Connect the number again to send.", c.Name).
+			Pt("O canal %q está desconectado: nada pode ser enviado por ele (as conversas continuam disponíveis). Conecte o número de novo para enviar.", c.Name)
+	case ChannelError:
+		if p := c.problem(); p != nil {
+			return Errorf(ECHANNELUNAVAILABLE, "The channel %q can't send: %s", c.Name, p.Message).
+				Pt("O canal %q não pode enviar: %s", c.Name, p.Localize("pt"))
+		}
+		return Errorf(ECHANNELUNAVAILABLE, "The channel %q can't send: Meta reported a problem with it. See its readiness checklist.", c.Name).
+			Pt("O canal %q não pode enviar: a Meta informou um problema com ele. Veja o checklist de prontidão.", c.Name)
+	default:
+		return Errorf(ECHANNELUNAVAILABLE, "The channel %q is not connected yet: finish connecting it before sending.", c.Name).
+			Pt("O canal %q ainda não está conectado: conclua a conexão antes de enviar.", c.Name)
+	}
+	if template && c.WABA != nil && c.WABA.Health.PaymentRefused {
+		return Errorf(ECHANNELUNAVAILABLE, "WhatsApp refused templates from the channel %q for billing (Meta error 131042): the account has no valid payment method. Add a credit card in US Dollars (USD) in Meta Business Manager (Payment settings), then check the channel's readiness again. Replies inside the 24-hour window still go.", c.Name).
+			Pt("O WhatsApp recusou modelos do canal %q por cobrança (erro 131042 da Meta): a conta não tem forma de pagamento válida. Adicione um cartão de crédito em Dólar Americano (USD) no Gerenciador de Negócios da Meta (Configuração de pagamento) e verifique a prontidão do canal de novo. Respostas dentro da janela de 24 horas continuam sendo enviadas.", c.Name)
+	}
+	return nil
+}
+
+func (c Channel) problem() *Error {
+	if c.WABA == nil {
+		return nil
+	}
+	return c.WABA.Health.Problem
 }

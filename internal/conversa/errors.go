@@ -22,10 +22,12 @@ const (
 	ETEMPLATENOTAPPROVED = "template_not_approved" // template missing or not APPROVED
 	ETEMPLATEPARAMS      = "template_params"       // parameter count/format mismatch
 	EOPTEDOUT            = "opted_out"             // contact opted out of marketing
+	ECHANNELUNAVAILABLE  = "channel_unavailable"   // the channel can't send now (disconnected, in error, billing)
 	EUPSTREAM            = "upstream_error"        // the Graph API refused or failed
 	EMETAREJECTED        = "meta_rejected"         // Meta refused what the admin entered (token, ids, code): fix it
 	EUNAVAILABLE         = "unavailable"           // dependency down; try again
 	ETOOLARGE            = "too_large"             // request body over the endpoint's limit
+	EMEDIATYPE           = "unsupported_media"     // a file type WhatsApp doesn't take (for that message type)
 	EINTERNAL            = "internal"              // a bug or an unexpected failure
 )
 

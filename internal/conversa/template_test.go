@@ -61,23 +61,23 @@ func TestNamedTemplate(t *testing.T) {
 	if err := tpl.Validate(); err != nil {
 		t.Fatalf("named template refused: %v", err)
 	}
-	if got := tpl.Render([]string{"Bia", "frete grátis"}); got != "Oi Bia, temos frete grátis para você!" {
+	if got := tpl.Render(TemplateValues{Body: []string{"Bia", "frete grátis"}}); got != "Oi Bia, temos frete grátis para você!" {
 		t.Errorf("Render = %q", got)
 	}
 }
 
 func TestCheckParamsAndRender(t *testing.T) {
 	tpl := pedidoEnviado()
-	if err := tpl.CheckParams([]string{"Ana", "#12345"}); err != nil {
+	if err := tpl.CheckParams(TemplateValues{Body: []string{"Ana", "#12345"}}); err != nil {
 		t.Fatalf("good params refused: %v", err)
 	}
 	for _, bad := range [][]string{{"Ana"}, {"Ana", "#1", "x"}, {"Ana", ""}, {"Ana\nBia", "#1"}, {"Ana", "a     b"}} {
-		if err := tpl.CheckParams(bad); ErrorCode(err) != ETEMPLATEPARAMS {
+		if err := tpl.CheckParams(TemplateValues{Body: bad}); ErrorCode(err) != ETEMPLATEPARAMS {
 			t.Errorf("CheckParams(%q) = %v, want template_params", bad, err)
 		}
 	}
 	want := "Pedido a caminho\n\nOlá Ana, seu pedido #12345 foi enviado.\n\nLoja Exemplo"
-	if got := tpl.Render([]string{"Ana", "#12345"}); got != want {
+	if got := tpl.Render(TemplateValues{Body: []string{"Ana", "#12345"}}); got != want {
 		t.Errorf("Render = %q, want %q", got, want)
 	}
 }

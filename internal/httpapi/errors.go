@@ -22,7 +22,7 @@ func statusOf(code string) int {
 	case conversa.ECONFLICT:
 		return http.StatusConflict
 	case conversa.ELICENCE, conversa.EWINDOWCLOSED, conversa.ETEMPLATENOTAPPROVED, conversa.ETEMPLATEPARAMS, conversa.EOPTEDOUT,
-		conversa.EMETAREJECTED:
+		conversa.EMETAREJECTED, conversa.ECHANNELUNAVAILABLE, conversa.EMEDIATYPE:
 		return http.StatusUnprocessableEntity
 	case conversa.ELOCKED, conversa.ERATELIMIT:
 		return http.StatusTooManyRequests

@@ -21,6 +21,7 @@ import (
 //	GET  /api/v1/contact-lists/{id}/members?limit= → {"data":[member]} the first members (default 10, at most 100)
 //	GET  /api/v1/campaigns                     → {"data":[campaign]}
 //	POST /api/v1/campaigns                     {"name","channel_id","list_id","template":{"name","language"},"variables":[col...],
+//	                                            "header"?:{"column"}|{"link"|"id"},"buttons"?:[{"index","column"}],
 //	                                            "scheduled_at"?,"sending_hours"?:{"start","end" (minutes),"time_zone"}} → 201 draft
 //	GET  /api/v1/campaigns/{id}                → {"campaign", "counts":{status:n}, "total", "done", "rate", "eta_seconds"}
 //	POST /api/v1/campaigns/{id}/estimate       → recipients, exclusions, expected cost by country, tier room

@@ -12,9 +12,11 @@ import (
 
 // Starting conversations and message details:
 //
-//	POST /api/v1/messages           {"channel_id","to","type":"template","template":{"name","language","parameters"}}
-//	     (+ Idempotency-Key) → 201 {"conversation_id","message_id"}; 422 template_not_approved,
-//	     template_params, opted_out, window_closed (free-form to someone who never wrote)
+//	POST /api/v1/messages           {"channel_id","to","type":"template","template":{"name","language","parameters",
+//	     "header"?:{"text"}|{"image"|"video"|"document":{"link"|"id","filename"?}}|{"location"},
+//	     "buttons"?:[{"index","text"}|{"index","coupon_code"}]}} (+ Idempotency-Key) → 201
+//	     {"conversation_id","message_id"}; 422 template_not_approved, template_params, opted_out,
+//	     window_closed (free-form to someone who never wrote), channel_unavailable
 //	POST /api/v1/messages/preview   same body → {"text","category","expected_cost","currency","window_open","window_expires_at"}
 //	GET  /api/v1/messages/{id}/media → the stored attachment of an inbound message
 func (s *Server) routesMessages(m *router) {

@@ -21,7 +21,7 @@ import (
 //	PUT    /api/v1/templates/{id}                  {"category"?,"parameter_format"?,"components":[...]} → template (PENDING again)
 //	DELETE /api/v1/templates/{id}                  → 204
 //	POST   /api/v1/channels/{id}/templates/sync    → {"total","created","updated","deleted"}
-//	POST   /api/v1/templates/{id}/preview          {"parameters":[...],"to"?} → {"text","sendable","problems":[{"code","message"}],"category","cost":{...}|null}
+//	POST   /api/v1/templates/{id}/preview          {"parameters":[...],"header"?,"buttons"?,"to"?} → {"text","sendable","problems":[{"code","message"}],"category","cost":{...}|null}
 //
 // A template Meta refuses is 422 meta_rejected with Meta's explanation.
 func (s *Server) routesTemplates(m *router) {
@@ -51,19 +51,23 @@ type templateView struct {
 	ParameterFormat string                       `json:"parameter_format"`
 	Components      []conversa.TemplateComponent `json:"components"`
 	Variables       []string                     `json:"variables"` // body variables a sender fills, in order
+	Inputs          []conversa.TemplateInput     `json:"inputs"`    // header and button values a sender fills besides them
 	CreatedAt       time.Time                    `json:"created_at"`
 	UpdatedAt       time.Time                    `json:"updated_at"`
 }
 
 func viewTemplate(t conversa.Template) templateView {
-	vars := t.BodyVariables()
+	vars, inputs := t.BodyVariables(), t.Inputs()
 	if vars == nil {
 		vars = []string{}
+	}
+	if inputs == nil {
+		inputs = []conversa.TemplateInput{}
 	}
 	return templateView{ID: t.ID, ChannelID: t.ChannelID, MetaID: t.MetaID, Name: t.Name, Language: t.Language,
 		Category: strings.ToUpper(string(t.Category)), Status: string(t.Status), RejectedReason: t.RejectedReason,
 		StatusInfo: t.StatusInfo, Quality: t.Quality, ParameterFormat: t.ParameterFormat, Components: t.Components,
-		Variables: vars, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Variables: vars, Inputs: inputs, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 // agentView: agents only ever see templates they may send.
@@ -233,13 +237,13 @@ func (s *Server) previewTemplate(w http.ResponseWriter, r *http.Request, p *auth
 		return err
 	}
 	var in struct {
-		Parameters []string `json:"parameters"`
-		To         string   `json:"to"`
+		conversa.TemplateValues
+		To string `json:"to"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	pv, err := s.templates.Preview(r.Context(), p.Company.ID, t.ID, in.Parameters, in.To)
+	pv, err := s.templates.Preview(r.Context(), p.Company.ID, t.ID, in.TemplateValues, in.To)
 	if err != nil {
 		return err
 	}

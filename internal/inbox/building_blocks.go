@@ -9,10 +9,10 @@ import (
 // message they store is sent, matched by status webhooks and reconciled
 // exactly like one the inbox sends.
 
-// TemplateRequest is the Graph API request for template t with values,
+// TemplateRequest is the Graph API request for template t filled with v,
 // without the recipient.
-func TemplateRequest(t conversa.Template, values []string) whatsapp.Message {
-	return templateRequest(t, values)
+func TemplateRequest(t conversa.Template, v conversa.TemplateValues) whatsapp.Message {
+	return templateRequest(t, v)
 }
 
 // CallbackData is the biz_opaque_callback_data naming stored message id:

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,12 +25,13 @@ type Outgoing struct {
 	Context     *whatsapp.ReplyContext `json:"context,omitempty"` // reply to a wamid
 }
 
-// TemplateSend names an approved template and its body parameter values,
-// in order.
+// TemplateSend names an approved template and what fills it: the body
+// parameter values in order ("parameters"), and the "header" and "buttons"
+// values the template asks for (conversa.Template.Inputs).
 type TemplateSend struct {
-	Name       string   `json:"name"`
-	Language   string   `json:"language"` // default pt_BR
-	Parameters []string `json:"parameters"`
+	Name     string `json:"name"`
+	Language string `json:"language"` // default pt_BR
+	conversa.TemplateValues
 }
 
 // IsTemplate reports whether o is a template send (allowed outside the window).
@@ -121,22 +123,74 @@ func checkMedia(typ string, m *whatsapp.Media) error {
 	return nil
 }
 
-// templateRequest fills t with values as Meta expects them: positional
-// text parameters, or named ones for NAMED templates.
-func templateRequest(t conversa.Template, values []string) whatsapp.Message {
+// templateRequest fills t with v as Meta expects it: a header component
+// (its text variable, media or location), the body's positional or NAMED
+// text parameters, and one component per button that takes a value
+// (sub_type url for URL and one-time-password buttons, copy_code for
+// coupons), in the template's order.
+func templateRequest(t conversa.Template, v conversa.TemplateValues) whatsapp.Message {
+	v = t.Filled(v)
 	tm := &whatsapp.Template{Name: t.Name, Language: whatsapp.Language{Code: t.Language}}
-	if len(values) > 0 {
+	inputs := t.Inputs()
+	if len(inputs) > 0 && inputs[0].IsHeader() && v.Header != nil {
+		tm.Components = append(tm.Components, whatsapp.TemplateComponent{Type: "header",
+			Parameters: []whatsapp.Parameter{headerParam(t, inputs[0], v.Header)}})
+	}
+	if len(v.Body) > 0 {
 		vars := t.BodyVariables()
-		params := make([]whatsapp.Parameter, len(values))
-		for i, v := range values {
-			params[i] = whatsapp.TextParam(v)
-			if t.Named() {
-				params[i] = whatsapp.NamedParam(vars[i], v)
-			}
+		params := make([]whatsapp.Parameter, len(v.Body))
+		for i, value := range v.Body {
+			params[i] = textParam(t, vars, i, value)
 		}
-		tm.Components = []whatsapp.TemplateComponent{{Type: "body", Parameters: params}}
+		tm.Components = append(tm.Components, whatsapp.TemplateComponent{Type: "body", Parameters: params})
+	}
+	for _, in := range inputs {
+		if b, ok := v.Button(in.Index); ok && !in.IsHeader() {
+			tm.Components = append(tm.Components, buttonComponent(in, b))
+		}
 	}
 	return whatsapp.Message{Type: "template", Template: tm}
+}
+
+// textParam is the i-th value of vars: positional, or named for NAMED
+// templates.
+func textParam(t conversa.Template, vars []string, i int, value string) whatsapp.Parameter {
+	if t.Named() && i < len(vars) {
+		return whatsapp.NamedParam(vars[i], value)
+	}
+	return whatsapp.TextParam(value)
+}
+
+func headerParam(t conversa.Template, in conversa.TemplateInput, h *conversa.HeaderValue) whatsapp.Parameter {
+	switch in.Kind {
+	case conversa.InputHeaderText:
+		return textParam(t, []string{in.Name}, 0, h.Text)
+	case conversa.InputHeaderLocation:
+		l := h.Location
+		return whatsapp.Parameter{Type: "location", Location: &whatsapp.Location{Latitude: l.Latitude, Longitude: l.Longitude, Name: l.Name, Address: l.Address}}
+	}
+	kind := in.MediaKind()
+	m := h.Media(kind)
+	media := &whatsapp.Media{ID: m.ID, Link: m.Link}
+	p := whatsapp.Parameter{Type: kind}
+	switch kind {
+	case "image":
+		p.Image = media
+	case "video":
+		p.Video = media
+	default:
+		media.Filename, p.Document = m.Filename, media
+	}
+	return p
+}
+
+func buttonComponent(in conversa.TemplateInput, b conversa.ButtonValue) whatsapp.TemplateComponent {
+	c := whatsapp.TemplateComponent{Type: "button", SubType: "url", Index: strconv.Itoa(in.Index),
+		Parameters: []whatsapp.Parameter{whatsapp.TextParam(b.Text)}}
+	if in.Kind == conversa.InputCouponCode {
+		c.SubType, c.Parameters = "copy_code", []whatsapp.Parameter{{Type: "coupon_code", CouponCode: b.CouponCode}}
+	}
+	return c
 }
 
 func invalid(en, pt string) error { return conversa.Errorf(conversa.EINVALID, "%s", en).Pt("%s", pt) }

@@ -45,7 +45,11 @@ func (s *Service) Send(ctx context.Context, by Sender, conversationID int64, o O
 	if err != nil {
 		return conversa.Message{}, err
 	}
-	p, err := s.plan(ctx, conv.ChannelID, contact, conv.LastInboundAt, o)
+	ch, err := s.store.Channel(ctx, by.CompanyID, conv.ChannelID)
+	if err != nil {
+		return conversa.Message{}, err
+	}
+	p, err := s.plan(ctx, ch, contact, conv.LastInboundAt, o)
 	if err != nil {
 		return conversa.Message{}, err
 	}
@@ -75,7 +79,7 @@ func (s *Service) StartConversation(ctx context.Context, by Sender, in Start) (c
 	if err != nil {
 		return conversa.Message{}, err
 	}
-	p, err := s.plan(ctx, in.ChannelID, target.contact, target.lastInbound, in.Message)
+	p, err := s.plan(ctx, target.channel, target.contact, target.lastInbound, in.Message)
 	if err != nil {
 		return conversa.Message{}, err
 	}
@@ -111,7 +115,7 @@ func (s *Service) PreviewStart(ctx context.Context, companyID int64, in Start) (
 	if err != nil {
 		return Preview{}, err
 	}
-	p, err := s.plan(ctx, in.ChannelID, target.contact, target.lastInbound, in.Message)
+	p, err := s.plan(ctx, target.channel, target.contact, target.lastInbound, in.Message)
 	if err != nil {
 		return Preview{}, err
 	}
@@ -130,6 +134,7 @@ func (s *Service) PreviewStart(ctx context.Context, companyID int64, in Start) (
 
 // startTarget is the contact a Start addresses, as stored so far.
 type startTarget struct {
+	channel        conversa.Channel
 	contact        conversa.Contact // ID 0 when new
 	lastInbound    time.Time
 	conversationID int64
@@ -148,7 +153,7 @@ func (s *Service) resolveStart(ctx context.Context, companyID int64, in Start) (
 		return startTarget{}, err
 	}
 	waID := strings.TrimPrefix(e164, "+")
-	t := startTarget{contact: conversa.Contact{CompanyID: companyID, ChannelID: ch.ID, WAID: waID, Phone: e164}}
+	t := startTarget{channel: ch, contact: conversa.Contact{CompanyID: companyID, ChannelID: ch.ID, WAID: waID, Phone: e164}}
 	known, err := s.store.ContactByWAID(ctx, companyID, ch.ID, waID)
 	if isNotFound(err) {
 		return t, nil
@@ -164,9 +169,14 @@ func (s *Service) resolveStart(ctx context.Context, companyID int64, in Start) (
 	return t, ignoreNotFound(err)
 }
 
-// plan validates o for contact: the window for free-form messages, first of
-// all; approval, parameters, opt-out and price for templates.
-func (s *Service) plan(ctx context.Context, channelID int64, contact conversa.Contact, lastInbound time.Time, o Outgoing) (plan, error) {
+// plan validates o for contact: that the channel can send it at all (a
+// disconnected or broken channel never reaches Meta), then the window for
+// free-form messages; approval, parameters, opt-out and price for
+// templates.
+func (s *Service) plan(ctx context.Context, ch conversa.Channel, contact conversa.Contact, lastInbound time.Time, o Outgoing) (plan, error) {
+	if why := ch.SendBlock(o.IsTemplate()); why != nil {
+		return plan{}, why
+	}
 	now := s.clock.Now()
 	if !o.IsTemplate() {
 		if err := conversa.CheckFreeForm(lastInbound, now); err != nil {
@@ -175,7 +185,7 @@ func (s *Service) plan(ctx context.Context, channelID int64, contact conversa.Co
 		req, text, err := composeFreeForm(o)
 		return plan{req: req, text: text, category: conversa.CategoryService, origin: conversa.OriginService}, err
 	}
-	t, err := s.template(ctx, contact.CompanyID, channelID, o.Template)
+	t, err := s.template(ctx, contact.CompanyID, ch.ID, o.Template)
 	if err != nil {
 		return plan{}, err
 	}
@@ -189,9 +199,9 @@ func (s *Service) plan(ctx context.Context, channelID int64, contact conversa.Co
 	if err != nil {
 		return plan{}, err
 	}
-	req := templateRequest(t, o.Template.Parameters)
+	req := templateRequest(t, o.Template.TemplateValues)
 	req.Context = o.Context
-	return plan{req: req, text: t.Render(o.Template.Parameters), category: t.Category, origin: conversa.Origin(t.Category),
+	return plan{req: req, text: t.Render(o.Template.TemplateValues), category: t.Category, origin: conversa.Origin(t.Category),
 		cost: table.Cost(conversa.PhoneRegion(contact.WAID), t.Category, conversa.WindowOpen(lastInbound, now))}, nil
 }
 
@@ -217,7 +227,7 @@ func (s *Service) template(ctx context.Context, companyID, channelID int64, ts *
 	if err := t.SendableError(); err != nil {
 		return t, err
 	}
-	return t, t.CheckParams(ts.Parameters)
+	return t, t.CheckParams(ts.TemplateValues)
 }
 
 // replay returns the message an idempotency key already created (done

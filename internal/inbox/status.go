@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/intake"
 	"github.com/conversa/conversa/internal/store"
@@ -50,7 +51,16 @@ func (s *Service) applyStatusEvent(ctx context.Context, r intake.Route, st *what
 	for _, m := range changed {
 		s.publishMessage(ctx, EventMessageStatus, m)
 	}
-	return nil
+	if st.Status == string(conversa.StatusFailed) {
+		// Meta reports some channel problems only here (131042 billing):
+		// the intake retries the event if it can't be noted now.
+		at := st.Timestamp.Time()
+		if at.IsZero() {
+			at = r.ReceivedAt
+		}
+		_, err = channels.RecordSendError(ctx, s.store, r.CompanyID, r.ChannelID, at, st.StatusError())
+	}
+	return err
 }
 
 // statusTarget finds the outbound message a status is about, locked: by our

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/conversa/conversa/internal/channels"
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/whatsapp"
@@ -19,7 +20,9 @@ import (
 //	  attempting ──200──────────▶ accepted/idle (wamid recorded) ─webhooks─▶ sent, delivered, read
 //	  attempting ──retryable────▶ queued/idle, job snoozed (back-off, BackoffHint); gives up after maxSendAttempts
 //	  attempting ──permanent────▶ failed/idle with the catalog's sentence (131047: "send a template";
-//	                              190, 131031, 133010, 131042: what to fix on the channel)
+//	                              190, 131031, 133010, 368: what to fix on the channel, which
+//	                              turns red; 131042: templates held until billing is fixed)
+//	  queued/idle ──channel can't send (disconnected, red, billing for templates)──▶ failed, Meta never called
 //	  attempting ──ambiguous────▶ queued/reconciling: never sent again blindly
 //	  attempting ──crash────────▶ stays attempting; the job's next run or the sweep makes it reconciling
 //	  reconciling ─any status webhook (callback data names the message)─▶ its status, idle
@@ -120,9 +123,15 @@ func (s *Service) beginAttempt(ctx context.Context, companyID, messageID int64) 
 	return ob, ok && err == nil, err
 }
 
-// refuseBeforeSend fails a message that must not reach Meta any more: a
-// free-form message whose window closed while it waited in the queue.
+// refuseBeforeSend fails a message that must not reach Meta any more: its
+// channel was disconnected or turned red while it waited in the queue (or
+// templates are held for billing), or it is a free-form message whose
+// window closed meanwhile.
 func (s *Service) refuseBeforeSend(ob outbound) *conversa.Message {
+	if why := ob.channel.SendBlock(ob.msg.Type == "template"); why != nil {
+		m := withFailure(ob.msg, why)
+		return &m
+	}
 	if ob.msg.Category != conversa.CategoryService {
 		return nil
 	}
@@ -179,7 +188,21 @@ func (s *Service) settle(ctx context.Context, ob outbound, res *whatsapp.SendRes
 	for _, m := range changed {
 		s.publishMessage(ctx, EventMessageStatus, m)
 	}
+	if err == nil {
+		s.recordChannelProblem(ctx, ob.msg.CompanyID, ob.channel.ID, s.clock.Now(), callErr)
+	}
 	return cmpErr(err, retry)
+}
+
+// recordChannelProblem notes on the channel a Meta error about the channel
+// itself (channels.RecordSendError), so the next sends are refused before
+// calling Meta and the admin sees what to fix. A failure to note it is
+// logged: the message's own outcome is recorded, and the next send that
+// meets the error notes it again.
+func (s *Service) recordChannelProblem(ctx context.Context, companyID, channelID int64, at time.Time, err error) {
+	if _, rerr := channels.RecordSendError(ctx, s.store, companyID, channelID, at, err); rerr != nil {
+		s.log.WarnContext(ctx, "inbox: channel problem not recorded", "channel_id", channelID, "err", rerr)
+	}
 }
 
 // outcome applies Meta's answer to m (freshly locked: a status webhook may

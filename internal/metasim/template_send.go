@@ -197,7 +197,9 @@ func checkHeader(t *template, c *sendComponent) (string, *metaError) {
 }
 
 // checkButtons validates button parameters: a URL button with a variable
-// needs one text parameter; quick replies take an optional payload.
+// needs one text parameter, an OTP button the code (sub_type url, text), a
+// COPY_CODE button its coupon code (sub_type copy_code, coupon_code);
+// quick replies take an optional payload.
 func checkButtons(t *template, sent map[int]*sendComponent) ([]chatBtn, *metaError) {
 	var out []chatBtn
 	for i, b := range t.buttons() {
@@ -225,12 +227,40 @@ func checkButtons(t *template, sent map[int]*sendComponent) ([]chatBtn, *metaErr
 			}
 		case "PHONE_NUMBER":
 			cb.Kind, cb.ID = "phone_number", b.PhoneNumber
+		case "OTP":
+			// Meta stores an OTP button as a URL button carrying the code:
+			// the send fills it with sub_type url and the code as text.
+			code, err := buttonParam(c, i, "url", "text")
+			if err != nil {
+				return nil, err
+			}
+			cb.Kind, cb.ID = "otp", code.Text
+		case "COPY_CODE":
+			code, err := buttonParam(c, i, "copy_code", "coupon_code")
+			if err != nil {
+				return nil, err
+			}
+			cb.Kind, cb.ID = "copy_code", code.CouponCode
 		default:
 			cb.Kind = strings.ToLower(b.Type)
 		}
 		out = append(out, cb)
 	}
 	return out, nil
+}
+
+// buttonParam is the one parameter of type typ a button at index i needs,
+// sent in a button component of subType.
+func buttonParam(c *sendComponent, i int, subType, typ string) (sendParam, *metaError) {
+	at := strconv.Itoa(i)
+	if c == nil || len(c.Parameters) != 1 {
+		return sendParam{}, metaErr(132000, "The button at index "+at+" needs one parameter.")
+	}
+	p := c.Parameters[0]
+	if !strings.EqualFold(c.SubType, subType) || p.Type != typ || (p.Text == "" && p.CouponCode == "") {
+		return sendParam{}, metaErr(132012, "The button at index "+at+" needs sub_type "+subType+" with one "+typ+" parameter.")
+	}
+	return p, nil
 }
 
 func contains(xs []string, x string) bool {

@@ -21,16 +21,16 @@ type Preview struct {
 	Currency   string
 }
 
-// Preview renders template id with params and, when to is set, prices a
+// Preview renders template id filled with v and, when to is set, prices a
 // send to that number by its country, the template's category and the
 // customer's service window.
-func (s *Service) Preview(ctx context.Context, companyID, id int64, params []string, to string) (Preview, error) {
+func (s *Service) Preview(ctx context.Context, companyID, id int64, v conversa.TemplateValues, to string) (Preview, error) {
 	t, err := s.store.Template(ctx, companyID, id)
 	if err != nil {
 		return Preview{}, err
 	}
-	p := Preview{Template: t, Text: t.Render(params)}
-	for _, err := range []error{t.SendableError(), t.CheckParams(params)} {
+	p := Preview{Template: t, Text: t.Render(v)}
+	for _, err := range []error{t.SendableError(), t.CheckParams(v)} {
 		if err != nil {
 			p.Problems = append(p.Problems, err)
 		}

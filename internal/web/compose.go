@@ -40,6 +40,8 @@ type pickerData struct {
 	Templates      []apiTemplate
 	Selected       *apiTemplate
 	Params         []string
+	Header         string         // the header's value typed so far: its text, or a media link
+	ButtonValues   map[int]string // a button's value typed so far, by index
 	Preview        *apiPreview
 	Err            string // the API's reason the send can't go as is
 }
@@ -63,6 +65,12 @@ func (u *UI) loadPicker(r *http.Request, v *view) error {
 	d.ConversationID = formInt(r, "conversation_id")
 	d.Params = r.Form["p"]
 	d.Selected = findTemplate(d.Templates, formInt(r, "template"))
+	d.Header, d.ButtonValues = r.Form.Get("hdr"), map[int]string{}
+	if d.Selected != nil {
+		for _, in := range d.Selected.Inputs {
+			d.ButtonValues[in.Index] = r.Form.Get("btn" + strconv.Itoa(in.Index))
+		}
+	}
 	if r.Method == http.MethodPost {
 		u.preview(r, v, d)
 	}
@@ -103,8 +111,9 @@ func (u *UI) preview(r *http.Request, v *view, d *pickerData) {
 	for i := range params {
 		params[i] = d.Param(i)
 	}
-	body := map[string]any{"channel_id": d.ChannelID, "to": d.To, "type": "template",
-		"template": map[string]any{"name": d.Selected.Name, "language": d.Selected.Language, "parameters": params}}
+	tpl := map[string]any{"name": d.Selected.Name, "language": d.Selected.Language, "parameters": params}
+	d.addInputs(tpl)
+	body := map[string]any{"channel_id": d.ChannelID, "to": d.To, "type": "template", "template": tpl}
 	var p apiPreview
 	if err := u.apiPost(r, v, "/api/v1/messages/preview", body, &p); err != nil {
 		d.Err = u.previewError(v, err)
@@ -112,6 +121,42 @@ func (u *UI) preview(r *http.Request, v *view, d *pickerData) {
 	}
 	d.Preview = &p
 }
+
+// addInputs puts the typed header and button values in the template send
+// as the API takes them (app.js builders.tplsend does the same for the
+// send itself); an empty field is left out, so the API names what is
+// missing. A one-time-password button needs nothing: the API fills it with
+// the body's code.
+func (d *pickerData) addInputs(tpl map[string]any) {
+	var buttons []map[string]any
+	for _, in := range d.Selected.Inputs {
+		switch {
+		case strings.TrimSpace(d.valueOf(in)) == "":
+			// left out: the API names what is missing
+		case in.Kind == conversa.InputHeaderText:
+			tpl["header"] = map[string]any{"text": d.Header}
+		case in.MediaKind() != "":
+			tpl["header"] = map[string]any{in.MediaKind(): map[string]string{"link": d.Header}}
+		case in.Kind == conversa.InputButtonURL:
+			buttons = append(buttons, map[string]any{"index": in.Index, "text": d.ButtonValues[in.Index]})
+		case in.Kind == conversa.InputCouponCode:
+			buttons = append(buttons, map[string]any{"index": in.Index, "coupon_code": d.ButtonValues[in.Index]})
+		}
+	}
+	if buttons != nil {
+		tpl["buttons"] = buttons
+	}
+}
+
+func (d *pickerData) valueOf(in conversa.TemplateInput) string {
+	if in.IsHeader() {
+		return d.Header
+	}
+	return d.ButtonValues[in.Index]
+}
+
+// Button is the value typed so far for the button at index.
+func (d pickerData) Button(index int) string { return d.ButtonValues[index] }
 
 // previewError shows the API's refusal (wrong parameters, an opted-out
 // contact, a bad number) and hides anything else behind the generic message.

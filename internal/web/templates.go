@@ -29,6 +29,7 @@ type apiTemplate struct {
 	RejectedReason string                       `json:"rejected_reason"`
 	StatusInfo     string                       `json:"status_info"`
 	Components     []conversa.TemplateComponent `json:"components"`
+	Inputs         []conversa.TemplateInput     `json:"inputs"` // header and button values a send fills
 	UpdatedAt      time.Time                    `json:"updated_at"`
 }
 

@@ -215,6 +215,10 @@ func ChannelProblem(err error) bool {
 // is closed and only a template may be sent.
 func IsWindowClosed(err error) bool { return hasCode(err, CodeReengagement) }
 
+// IsPaymentProblem reports Meta's 131042: the account has no valid payment
+// method, so templates fail while free service messages still go.
+func IsPaymentProblem(err error) bool { return hasCode(err, CodePayment) }
+
 // IsRegisteredElsewhere reports that a phone number is still registered with
 // another WhatsApp account or provider and must be removed there first.
 func IsRegisteredElsewhere(err error) bool {
