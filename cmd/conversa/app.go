@@ -58,26 +58,37 @@ var demoUsers = []struct {
 	{"agent@demo.example", "Alice Agente", conversa.RoleAgent},
 }
 
-// seedDemo creates the demo company unless it exists. Nodes starting
-// together race harmlessly: the loser sees the domain taken.
+// seedDemo creates the demo company and all its users unless the company
+// exists, in one transaction: a crash midway leaves nothing, so the next
+// start seeds again instead of finding a company without its users. Nodes
+// starting together race harmlessly: the loser sees the domain taken.
 func seedDemo(ctx context.Context, st *store.Store, svc *auth.Service, log *slog.Logger) error {
 	_, err := st.CompanyByDomain(ctx, demoDomain)
 	if conversa.ErrorCode(err) != conversa.ENOTFOUND {
 		return err
 	}
-	admin := demoUsers[0]
-	c, _, err := svc.CreateCompany(ctx, conversa.Company{Domain: demoDomain, Name: "Demo Conversa", MaxChannels: 3, MaxAgents: 10},
-		conversa.User{Email: admin.email, Name: admin.name}, demoPassword)
+	var c conversa.Company
+	err = st.InTx(ctx, func(tx *store.Store) error {
+		accounts := svc.WithStore(tx)
+		admin := demoUsers[0]
+		var err error
+		c, _, err = accounts.CreateCompany(ctx, conversa.Company{Domain: demoDomain, Name: "Demo Conversa", MaxChannels: 3, MaxAgents: 10},
+			conversa.User{Email: admin.email, Name: admin.name}, demoPassword)
+		if err != nil {
+			return err
+		}
+		for _, u := range demoUsers[1:] {
+			if _, err := accounts.CreateUser(ctx, nil, conversa.User{CompanyID: c.ID, Email: u.email, Name: u.name, Role: u.role, Active: true}, demoPassword); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if conversa.ErrorCode(err) == conversa.ECONFLICT {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
-	}
-	for _, u := range demoUsers[1:] {
-		if _, err := svc.CreateUser(ctx, nil, conversa.User{CompanyID: c.ID, Email: u.email, Name: u.name, Role: u.role, Active: true}, demoPassword); err != nil {
-			return fmt.Errorf("seed demo: %w", err)
-		}
 	}
 	log.Info("demo company created", "domain", demoDomain, "company_id", c.ID)
 	return nil

@@ -64,6 +64,15 @@ func New(st *store.Store, clock conversa.Clock, cfg Config) (*Service, error) {
 	return &Service{store: st, clock: clock, cfg: cfg, decoy: decoy}, nil
 }
 
+// WithStore returns the service working on st, typically the transaction's
+// Store inside store.InTx, so several account use cases commit or roll
+// back together (the demo seed creates a company and its users at once).
+func (s *Service) WithStore(st *store.Store) *Service {
+	c := *s
+	c.store = st
+	return &c
+}
+
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
 

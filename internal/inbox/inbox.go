@@ -16,6 +16,7 @@ package inbox
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -51,6 +52,7 @@ type Graph interface {
 	Send(ctx context.Context, token, phoneNumberID string, m whatsapp.Message) (*whatsapp.SendResult, error)
 	GetMedia(ctx context.Context, token, mediaID string) (*whatsapp.MediaInfo, error)
 	DownloadMedia(ctx context.Context, token, mediaURL string) ([]byte, string, error)
+	UploadMedia(ctx context.Context, token, phoneNumberID, filename, mimeType string, r io.Reader) (string, error)
 }
 
 // Queue inserts jobs inside a store transaction (jobs.Queue).
@@ -68,7 +70,7 @@ type Options struct {
 	Clock     conversa.Clock     // default conversa.SystemClock
 	Logger    *slog.Logger       // default slog.Default
 	DataDir   string             // media files go under DataDir/media/<company id>/
-	OptOut    []string           // opt-out keywords; default conversa.DefaultOptOutKeywords
+	OptOut    []string           // opt-out keywords of companies without their own (optout.go); default conversa.DefaultOptOutKeywords
 	// ConfirmTimeout bounds how long a send with an unknown outcome waits
 	// for a status webhook before it is failed for a person to check.
 	// Default DefaultConfirmTimeout.
@@ -90,6 +92,7 @@ type Service struct {
 	log       *slog.Logger
 	dataDir   string
 	optOut    []string
+	keywords  keywordCache // companies' own opt-out keywords
 	confirm   time.Duration
 	queue     Queue
 }

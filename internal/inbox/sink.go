@@ -105,16 +105,20 @@ func (s *Service) storeInbound(ctx context.Context, tx *store.Store, conv conver
 }
 
 // checkOptOut marks the contact opted out of marketing when the message is
-// one of the opt-out keywords ("PARAR", "SAIR", "STOP", ...).
+// one of the company's opt-out keywords ("PARAR", "SAIR", "STOP", ...).
 func (s *Service) checkOptOut(ctx context.Context, tx *store.Store, c conversa.Contact, in *whatsapp.InboundMessage) error {
 	text := in.Summary()
 	if in.Button != nil && in.Button.Payload != "" && text == "" {
 		text = in.Button.Payload
 	}
-	if c.OptedOut != nil || !conversa.IsOptOut(text, s.optOut) {
+	if c.OptedOut != nil || text == "" {
 		return nil
 	}
-	return tx.SetContactOptedOut(ctx, c.CompanyID, c.ID, s.clock.Now())
+	keywords, err := s.companyKeywords(ctx, tx, c.CompanyID)
+	if err != nil || !conversa.IsOptOut(text, keywords) {
+		return err
+	}
+	return s.recordOptOut(ctx, tx, c, in.ID, text)
 }
 
 // conversationFor returns the contact's current conversation, locked: the

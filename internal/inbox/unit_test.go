@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,10 @@ func (g *fakeGraph) GetMedia(context.Context, string, string) (*whatsapp.MediaIn
 
 func (g *fakeGraph) DownloadMedia(context.Context, string, string) ([]byte, string, error) {
 	return nil, "", errors.New("no media")
+}
+
+func (g *fakeGraph) UploadMedia(context.Context, string, string, string, string, io.Reader) (string, error) {
+	return "", errors.New("no media")
 }
 
 // fakeQueue records jobs instead of running them.
@@ -337,7 +342,7 @@ func TestSendRules(t *testing.T) {
 			t.Fatalf("outside the window: %v, %d jobs", err, len(u.queue.jobs))
 		}
 		tmpl := func(name string, params ...string) inbox.Outgoing {
-			return inbox.Outgoing{Type: "template", Template: &inbox.TemplateSend{Name: name, Parameters: params}}
+			return inbox.Outgoing{Type: "template", Template: &inbox.TemplateSend{Name: name, TemplateValues: conversa.TemplateValues{Body: params}}}
 		}
 		for name, c := range map[string]struct {
 			o    inbox.Outgoing

@@ -57,6 +57,17 @@ func (s *Store) SetContactOptedOut(ctx context.Context, companyID, id int64, at 
 	return err
 }
 
+// ClearContactOptOut opts a contact back in to marketing (a person's
+// decision, audited by the caller); the opt-out time is forgotten.
+func (s *Store) ClearContactOptOut(ctx context.Context, companyID, id int64) error {
+	n, err := affected(s.w.exec(ctx, "UPDATE contacts SET opted_out_at = NULL, updated_at = ? WHERE company_id = ? AND id = ?",
+		s.now(), companyID, id))
+	if err == nil && n == 0 {
+		return notFound(errNoRows, "Contact")
+	}
+	return err
+}
+
 // SetContactWAID records the WhatsApp id Meta resolved a send to (Brazilian
 // numbers may gain or lose the ninth digit).
 func (s *Store) SetContactWAID(ctx context.Context, companyID, id int64, waID string) error {

@@ -72,6 +72,18 @@ func (s *Store) SaveMessage(ctx context.Context, m conversa.Message) error {
 	return err
 }
 
+// SetMessageMedia records the attachment of a message stored before its
+// file was: an agent's upload (Meta's media id and our copy). Only these
+// columns are written, so it never undoes a delivery update made meanwhile.
+func (s *Store) SetMessageMedia(ctx context.Context, companyID, id int64, mediaID, mimeType, path string) error {
+	n, err := affected(s.w.exec(ctx, "UPDATE messages SET media_id = ?, media_mime = ?, media_path = ?, updated_at = ? WHERE company_id = ? AND id = ?",
+		mediaID, mimeType, path, s.now(), companyID, id))
+	if err == nil && n == 0 {
+		return notFound(errNoRows, "Message")
+	}
+	return err
+}
+
 // Message returns one message of the company.
 func (s *Store) Message(ctx context.Context, companyID, id int64) (conversa.Message, error) {
 	return s.oneMessage(ctx, s.r, "company_id = ? AND id = ?", companyID, id)
