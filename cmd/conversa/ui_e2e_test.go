@@ -20,9 +20,11 @@ import (
 // number through the onboarding wizard (step-up, SMS code), create a pt_BR
 // template and see it approved, start a conversation with it, answer from
 // the customer phone page, see the reply arrive live, reply free-form, see
-// the read ticks, move the simulator clock 24 h, see the composer switch to
-// templates. Screenshots of every step go to CONVERSA_SCREENSHOTS/<lang>
-// (default: a kept temp dir). A backend route the walk needs that is
+// the read ticks; then a day of agent work (ui_walk_agent_test.go: filters,
+// assign to self, a photo quoting our message, a canned response, a note, a
+// label, resolve and reopen, a phone-sized screen); move the simulator
+// clock 24 h, see the composer switch to templates. Screenshots of every
+// step go to CONVERSA_SCREENSHOTS/<lang> (default: a kept temp dir). A backend route the walk needs that is
 // missing fails the walk, naming the piece.
 func TestUIWalk(t *testing.T) {
 	if testing.Short() {
@@ -62,6 +64,7 @@ func (w *walk) run() {
 	w.template()
 	w.startConversation()
 	w.customerReplies()
+	w.agentDay()
 	w.closeWindow()
 }
 

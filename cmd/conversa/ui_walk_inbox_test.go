@@ -35,7 +35,7 @@ func (w *walk) startConversation() {
 		textContains("#tpl-cost", w.tr("compose.cost")), textContains("#tpl-to", "+5511987654321"))
 	w.step("conversation started", stepTimeout, click("#start-send"),
 		chromedp.WaitVisible(chromedp.CSS(".bubble.out")), textContains("#thread-messages", "98765"),
-		textContains("#window", w.tr("inbox.never_wrote")))
+		textContains("#window", w.tr("inbox.never_wrote")), textContains("#contact-name", w.tr("inbox.no_name")))
 	w.convURL = w.url()
 }
 
@@ -56,8 +56,10 @@ func (w *walk) customerReplies() {
 	tab.step("customer answers", stepTimeout, fill("#text", "Oi! Chegou sim, obrigada."), click("#composer button[type=submit]"),
 		textContains("#chat", "Chegou sim"))
 	w.n = tab.n
+	// The profile name comes with the reply: the contact panel follows live.
 	w.step("reply arrives live", stepTimeout, textContains(".bubble.in", "Chegou sim"),
-		chromedp.WaitVisible(chromedp.CSS("#composer[data-window=open]")), chromedp.WaitVisible(chromedp.CSS("#window[data-expires]")))
+		chromedp.WaitVisible(chromedp.CSS("#composer[data-window=open]")), chromedp.WaitVisible(chromedp.CSS("#window[data-expires]")),
+		textContains("#contact-name", "Ana Cliente"))
 	w.step("free-form reply", stepTimeout, fill("#c-body", "Que ótimo, Ana! 😊"), click("#c-send"),
 		textContains("#thread-messages", "Que ótimo, Ana!"))
 	// The phone page marks what it shows as read; the ticks turn blue live.

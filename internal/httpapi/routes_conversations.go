@@ -16,8 +16,9 @@ import (
 // Conversations, their messages, contacts and the live event stream
 // (PRODUCT.md §6, §8; API-CONTRACT.md "Conversations and messages"):
 //
-//	GET  /api/v1/conversations?status=open|pending|resolved|all&assignee=me|none&channel_id=&label_id=&q=&cursor=&limit=
-//	     → {"data":[conversation],"next_cursor"}
+//	GET  /api/v1/conversations?status=open|pending|resolved|all&assignee=me|none&channel_id=&group_id=&label_id=&q=&cursor=&limit=
+//	     → {"data":[conversation],"next_cursor"}; group_id is the group's queue (its channels' conversations
+//	     not transferred away, plus those transferred to it)
 //	GET  /api/v1/conversations/{id}              → conversation
 //	GET  /api/v1/conversations/{id}/messages?before=&limit= → {"data":[message]} (oldest first)
 //	POST /api/v1/conversations/{id}/messages     Outgoing (+ Idempotency-Key) → 201 message;
@@ -113,6 +114,9 @@ func conversationFilter(r *http.Request, p *auth.Principal) (store.ConversationF
 	}
 	var err error
 	if f.ChannelID, err = optInt(q.Get("channel_id"), "channel_id"); err != nil {
+		return f, err
+	}
+	if f.GroupID, err = optInt(q.Get("group_id"), "group_id"); err != nil {
 		return f, err
 	}
 	if f.LabelID, err = optInt(q.Get("label_id"), "label_id"); err != nil {
@@ -243,8 +247,12 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, contactView{c.ID, c.ChannelID, c.WAID, c.Phone, c.Name, c.OptedOut, c.CreatedAt})
+	writeJSON(w, http.StatusOK, viewContact(c))
 	return nil
+}
+
+func viewContact(c conversa.Contact) contactView {
+	return contactView{c.ID, c.ChannelID, c.WAID, c.Phone, c.Name, c.OptedOut, c.CreatedAt}
 }
 
 // streamEvents serves the caller's company's live events until the client

@@ -61,8 +61,8 @@ func (s *Store) NextAgent(ctx context.Context, companyID, groupID int64) (userID
 // transferred to, else its channel's.
 func (s *Store) ConversationGroup(ctx context.Context, companyID, conversationID int64) (int64, error) {
 	var id int64
-	err := s.r.queryRow(ctx, `SELECT COALESCE(c.group_id, ch.group_id) FROM conversations c JOIN channels ch ON ch.id = c.channel_id
-		WHERE c.company_id = ? AND c.id = ?`, companyID, conversationID).Scan(&id)
+	err := s.r.queryRow(ctx, "SELECT "+conversationGroupExpr+" FROM conversations c WHERE c.company_id = ? AND c.id = ?",
+		companyID, conversationID).Scan(&id)
 	return id, notFound(err, "Conversation")
 }
 

@@ -92,10 +92,15 @@ type ConversationRow struct {
 	Contact conversa.Contact
 }
 
+// conversationGroupExpr is the group whose queue a conversation (alias c)
+// is in: the one it was transferred to, else its channel's.
+const conversationGroupExpr = "COALESCE(c.group_id, (SELECT ch.group_id FROM channels ch WHERE ch.id = c.channel_id))"
+
 // ConversationFilter selects conversations for the inbox list.
 type ConversationFilter struct {
 	Status     string // "open" (open and pending), "pending", "resolved"; "" or "all" = every one
 	ChannelID  int64
+	GroupID    int64 // > 0: the group's queue (see ConversationGroup): transferred to it, or its channels' not transferred away
 	AssigneeID int64 // > 0: only this agent's
 	Unassigned bool
 	LabelID    int64  // > 0: only conversations with this label
@@ -141,6 +146,9 @@ func conversationWhere(companyID int64, f ConversationFilter) (string, []any) {
 	}
 	if f.ChannelID > 0 {
 		add("c.channel_id = ?", f.ChannelID)
+	}
+	if f.GroupID > 0 {
+		add(conversationGroupExpr+" = ?", f.GroupID)
 	}
 	if f.AssigneeID > 0 {
 		add("c.assignee_id = ?", f.AssigneeID)

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
@@ -44,10 +45,14 @@ func (c apiChannel) Number() string {
 	return ""
 }
 
-// groupView is a group with its channels, for the admin list.
+// groupView is a group with its channels and members, for the admin list.
+// Members are who may act on the group's conversations and take them by
+// round-robin; Candidates are the other active users.
 type groupView struct {
 	apiGroup
-	Channels []apiChannel
+	Channels   []apiChannel
+	Members    []apiUser
+	Candidates []apiUser
 }
 
 type channelsData struct {
@@ -72,6 +77,10 @@ func (u *UI) loadChannels(r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
+	users, err := u.userList(r, v, "/api/v1/users")
+	if err != nil {
+		return err
+	}
 	for _, g := range groups.Data {
 		gv := groupView{apiGroup: g}
 		for _, c := range channels {
@@ -79,10 +88,28 @@ func (u *UI) loadChannels(r *http.Request, v *view) error {
 				gv.Channels = append(gv.Channels, c)
 			}
 		}
+		if err := u.groupMembers(r, v, &gv, users); err != nil {
+			return err
+		}
 		d.Groups = append(d.Groups, gv)
 	}
 	d.Onboardings, err = u.openOnboardings(r, v)
 	return err
+}
+
+// groupMembers fills the group's members and the active users who aren't.
+func (u *UI) groupMembers(r *http.Request, v *view, g *groupView, users []apiUser) error {
+	members, err := u.members(r, v, []apiGroup{g.apiGroup})
+	if err != nil {
+		return err
+	}
+	g.Members = members
+	for _, p := range activeByName(users) {
+		if !slices.ContainsFunc(members, func(m apiUser) bool { return m.ID == p.ID }) {
+			g.Candidates = append(g.Candidates, p)
+		}
+	}
+	return nil
 }
 
 // channels lists the company's channels (any role may read them: agents

@@ -15,6 +15,7 @@ func (u *UI) routesAdmin(m *http.ServeMux) {
 	u.routesChannels(m)
 	u.routesOnboarding(m)
 	u.routesPrices(m)
+	u.routesCanned(m)
 }
 
 type apiUser struct {

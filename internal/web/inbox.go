@@ -1,25 +1,25 @@
 package web
 
 import (
-	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
 
-// The inbox (PRODUCT.md §6, §8): the conversation list, the thread with
-// delivery ticks and the 24-hour window countdown, the composer that turns
-// into the template picker once the window is closed, and the contact
-// panel. Parts refresh on the SSE stream's events, each on its own, so a
-// new message never wipes what the agent is typing.
+// The inbox (PRODUCT.md §6, §8): the conversation list with its tabs,
+// search and filters, the thread (inbox_thread.go) and the contact panel
+// with the conversation's actions (inbox_panel.go). Parts refresh on the
+// SSE stream's events, each on its own, so a new message never wipes what
+// the agent is typing: the forms live outside the refreshed parts.
 func (u *UI) routesInbox(m *http.ServeMux) {
 	m.HandleFunc("GET /app/inbox", u.page(conversa.RoleAgent, "inbox.html", u.loadInbox))
 	m.HandleFunc("GET /app/inbox/list", u.fragment(conversa.RoleAgent, "inbox.html", "conv-list", u.loadList))
 	m.HandleFunc("GET /app/inbox/{id}", u.page(conversa.RoleAgent, "inbox.html", u.loadInbox))
-	m.HandleFunc("GET /app/inbox/{id}/messages", u.fragment(conversa.RoleAgent, "inbox.html", "thread-messages", u.loadThread))
-	m.HandleFunc("GET /app/inbox/{id}/composer", u.fragment(conversa.RoleAgent, "inbox.html", "composer", u.loadThread))
+	u.routesThread(m)
 }
 
 type apiConversation struct {
@@ -46,35 +46,56 @@ func (c apiConversation) Title() string {
 	return "+" + c.Contact.WAID
 }
 
-type apiMessage struct {
-	ID        int64      `json:"id"`
-	Direction string     `json:"direction"`
-	Type      string     `json:"type"`
-	Text      string     `json:"text"`
-	Status    string     `json:"status"`
-	CreatedAt time.Time  `json:"created_at"`
-	Error     *string    `json:"error"`
-	Category  string     `json:"category"`
-	HasMedia  bool       `json:"has_media"`
-	ReadAt    *time.Time `json:"read_at"`
+// Resolved tells which of resolve and reopen the conversation offers.
+func (c apiConversation) Resolved() bool { return c.Status == string(conversa.ConversationResolved) }
+
+// AssignedTo reports whether userID has the conversation.
+func (c apiConversation) AssignedTo(userID int64) bool {
+	return c.AssigneeID != nil && *c.AssigneeID == userID
 }
 
-type apiContact struct {
-	ID       int64      `json:"id"`
-	WAID     string     `json:"wa_id"`
-	Phone    string     `json:"phone"`
-	Name     string     `json:"name"`
-	OptedOut *time.Time `json:"opted_out_at"`
+type apiLabel struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Color string `json:"color"`
 }
 
-// listFilter is the list's tab and search, kept in the URL.
+// listFilter is the list's tab, search and filters, kept in the URL so a
+// refresh, a link or the back button shows the same list.
 type listFilter struct {
-	Tab, Q string
+	Tab, Q                string
+	Channel, Group, Label int64
 }
 
 // tabs are the list's views and the API query each one is.
 var tabs = []struct{ Key, Query string }{
 	{"all", "status=all"}, {"mine", "status=all&assignee=me"}, {"unassigned", "status=all&assignee=none"}, {"resolved", "status=resolved"},
+}
+
+func filterOf(r *http.Request) listFilter {
+	q := r.URL.Query()
+	f := listFilter{Tab: q.Get("tab"), Q: q.Get("q"), Channel: queryInt(q, "channel_id"), Group: queryInt(q, "group_id"),
+		Label: queryInt(q, "label_id")}
+	if f.Tab == "" {
+		f.Tab = "all"
+	}
+	return f
+}
+
+func queryInt(q url.Values, key string) int64 {
+	n, _ := strconv.ParseInt(q.Get(key), 10, 64)
+	return max(n, 0)
+}
+
+// ids are the filters by id, as the API and the UI both name them.
+func (f listFilter) ids() url.Values {
+	q := url.Values{}
+	for key, id := range map[string]int64{"channel_id": f.Channel, "group_id": f.Group, "label_id": f.Label} {
+		if id > 0 {
+			q.Set(key, strconv.FormatInt(id, 10))
+		}
+	}
+	return q
 }
 
 func (f listFilter) apiQuery() string {
@@ -84,8 +105,12 @@ func (f listFilter) apiQuery() string {
 			q = t.Query
 		}
 	}
+	ids := f.ids()
 	if f.Q != "" {
-		q += "&q=" + url.QueryEscape(f.Q)
+		ids.Set("q", f.Q)
+	}
+	if len(ids) > 0 {
+		q += "&" + ids.Encode()
 	}
 	return q
 }
@@ -99,39 +124,43 @@ func (listFilter) Tabs() []string {
 	return out
 }
 
-// Query is the filter as URL parameters, for links and refreshes.
-func (f listFilter) Query() string {
-	return "tab=" + url.QueryEscape(f.Tab) + "&q=" + url.QueryEscape(f.Q)
+// Query is the filter as URL parameters, for links and refreshes; typed
+// as a URL part so the template doesn't escape its = and & again.
+func (f listFilter) Query() template.URL { return f.WithTab(f.Tab) }
+
+// WithTab is Query on another tab: switching tabs keeps the search and
+// the filters.
+func (f listFilter) WithTab(tab string) template.URL {
+	q := f.ids()
+	q.Set("tab", tab)
+	q.Set("q", f.Q)
+	return template.URL(q.Encode())
 }
+
+// Filtered counts the filters set beyond the tab and search, for the
+// filters' summary.
+func (f listFilter) Filtered() int { return len(f.ids()) }
 
 type inboxData struct {
 	Available bool
+	Here      string // this page's path: the list's links keep the open conversation
 	Filter    listFilter
+	Options   *filterOptions // the filters' choices (full page only)
 	List      []apiConversation
 	Selected  int64
 	Thread    *threadData
 }
 
-type threadData struct {
-	C        apiConversation
-	Messages []apiMessage
-	Contact  apiContact
-	Channel  string
-	Picker   *pickerData // when the window is closed
-	Emoji    []string
-}
-
-func filterOf(r *http.Request) listFilter {
-	f := listFilter{Tab: r.URL.Query().Get("tab"), Q: r.URL.Query().Get("q")}
-	if f.Tab == "" {
-		f.Tab = "all"
-	}
-	return f
+// filterOptions are what the list can be narrowed to.
+type filterOptions struct {
+	Channels []apiChannel
+	Groups   []apiGroup
+	Labels   []apiLabel
 }
 
 func (u *UI) loadInbox(r *http.Request, v *view) error {
 	v.Title, v.Nav = v.T("inbox.title"), "inbox"
-	d := &inboxData{Available: true, Filter: filterOf(r)}
+	d := &inboxData{Available: true, Here: r.URL.Path, Filter: filterOf(r)}
 	v.Data = d
 	var err error
 	if d.List, err = u.conversations(r, v, d.Filter.apiQuery()); err != nil {
@@ -141,12 +170,16 @@ func (u *UI) loadInbox(r *http.Request, v *view) error {
 		}
 		return err
 	}
+	if d.Options, err = u.filterOptions(r, v); err != nil {
+		return err
+	}
 	if r.PathValue("id") == "" {
 		return nil
 	}
-	d.Thread, err = u.thread(r, v)
+	d.Thread, err = u.thread(r, v, threadPage...)
 	if err == nil {
 		d.Selected = d.Thread.C.ID
+		d.Thread.Back = d.Filter.Query()
 		v.Title = d.Thread.C.Title()
 	}
 	return err
@@ -154,16 +187,10 @@ func (u *UI) loadInbox(r *http.Request, v *view) error {
 
 func (u *UI) loadList(r *http.Request, v *view) error {
 	d := &inboxData{Available: true, Filter: filterOf(r)}
-	d.Selected = formInt(r, "selected")
+	d.Selected = queryInt(r.URL.Query(), "selected")
 	v.Data = d
 	var err error
 	d.List, err = u.conversations(r, v, d.Filter.apiQuery())
-	return err
-}
-
-func (u *UI) loadThread(r *http.Request, v *view) error {
-	t, err := u.thread(r, v)
-	v.Data = t
 	return err
 }
 
@@ -173,39 +200,35 @@ func (u *UI) conversations(r *http.Request, v *view, query string) ([]apiConvers
 	return list.Data, err
 }
 
-// thread loads one conversation with its messages, contact and channel;
-// with the window closed, the template picker for it.
-func (u *UI) thread(r *http.Request, v *view) (*threadData, error) {
-	t := &threadData{Emoji: commonEmoji}
-	base := "/api/v1/conversations/" + r.PathValue("id")
-	if err := u.apiGet(r, v, base, &t.C); err != nil {
+func (u *UI) filterOptions(r *http.Request, v *view) (*filterOptions, error) {
+	o := &filterOptions{}
+	var err error
+	if o.Channels, err = u.channels(r, v); err != nil {
 		return nil, err
 	}
-	var msgs struct{ Data []apiMessage }
-	if err := u.apiGet(r, v, base+"/messages", &msgs); err != nil {
+	if o.Groups, err = u.groups(r, v); err != nil {
 		return nil, err
 	}
-	t.Messages = msgs.Data
-	if err := u.apiGet(r, v, fmt.Sprintf("/api/v1/contacts/%d", t.C.Contact.ID), &t.Contact); err != nil && !missing(err) {
-		return nil, err
-	}
-	var ch apiChannel
-	if err := u.apiGet(r, v, fmt.Sprintf("/api/v1/channels/%d", t.C.ChannelID), &ch); err == nil {
-		t.Channel = ch.Name
-	}
-	if !t.C.WindowOpen {
-		_ = r.ParseForm()
-		p, err := u.picker(r, v, t.C.ChannelID, "+"+t.C.Contact.WAID)
-		if err != nil {
-			return nil, err
-		}
-		p.ConversationID = t.C.ID
-		p.Selected = findTemplate(p.Templates, formInt(r, "template"))
-		t.Picker = p
-	}
-	return t, nil
+	o.Labels, err = u.labels(r, v, "/api/v1/labels")
+	return o, err
 }
 
-// commonEmoji are offered by the composer's picker.
-var commonEmoji = []string{"😀", "😂", "😊", "😍", "🙏", "👍", "👏", "🙌", "🎉", "❤️", "✅", "❌",
-	"⚠️", "📦", "🚚", "💳", "📞", "📅", "⏰", "🤝", "😉", "😢", "🤔", "👋"}
+// groups lists the company's channel groups (any role may read them).
+func (u *UI) groups(r *http.Request, v *view) ([]apiGroup, error) {
+	var list struct{ Data []apiGroup }
+	err := u.apiGet(r, v, "/api/v1/channel-groups", &list)
+	if missing(err) {
+		return nil, nil
+	}
+	return list.Data, err
+}
+
+// labels reads a label list: the company's or one conversation's.
+func (u *UI) labels(r *http.Request, v *view, path string) ([]apiLabel, error) {
+	var list struct{ Data []apiLabel }
+	err := u.apiGet(r, v, path, &list)
+	if missing(err) {
+		return nil, nil
+	}
+	return list.Data, err
+}

@@ -135,11 +135,15 @@ func (u *UI) principal(r *http.Request) (*auth.Principal, error) {
 
 // toLogin sends an anonymous (or expired) visitor to the login page and
 // back here afterwards. htmx requests get HX-Redirect, so a fragment
-// refresh doesn't paint the login page inside the inbox.
+// refresh doesn't paint the login page inside the inbox; it returns to the
+// page the fragment was on (htmx's HX-Current-URL), not to the fragment.
 func (u *UI) toLogin(w http.ResponseWriter, r *http.Request) {
 	target := "/login?next=" + url.QueryEscape(r.URL.RequestURI())
 	if r.Header.Get("HX-Request") != "" {
 		target = "/login"
+		if page, err := url.Parse(r.Header.Get("HX-Current-URL")); err == nil && page.Path != "" {
+			target += "?next=" + url.QueryEscape(safeNext(page.RequestURI(), "/"))
+		}
 		w.Header().Set("HX-Redirect", target)
 		w.WriteHeader(http.StatusUnauthorized)
 		return

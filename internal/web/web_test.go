@@ -158,6 +158,21 @@ func TestAnonymousGoesToLogin(t *testing.T) {
 	}
 }
 
+// A fragment refresh after the session ended sends the page to the login
+// and, after it, back to that page (not to the fragment, nor elsewhere).
+func TestHTMXLoginReturnsToPage(t *testing.T) {
+	s := newStack(t)
+	for current, want := range map[string]string{
+		"http://conversa.example/app/inbox/5?tab=all": "/login?next=%2Fapp%2Finbox%2F5%3Ftab%3Dall",
+		"http://conversa.example//evil.example/x":     "/login?next=%2F",
+	} {
+		resp, _ := s.get("/app/inbox/5/card", nil, "HX-Request: true", "HX-Current-URL: "+current)
+		if got := resp.Header.Get("HX-Redirect"); got != want {
+			t.Errorf("from %s: HX-Redirect %q, want %q", current, got, want)
+		}
+	}
+}
+
 func TestLanguageSwitch(t *testing.T) {
 	s := newStack(t)
 	for next, want := range map[string]string{"/app/inbox": "/app/inbox", "//evil.example/x": "/", "https://evil.example": "/"} {

@@ -5,7 +5,8 @@
 //  - the step-up password dialog, retried transparently;
 //  - live updates: the SSE stream triggers "live" on [data-live] elements;
 //  - the 24-hour window countdown, on the server's clock;
-//  - the emoji picker and the WhatsApp-style template preview.
+//  - the emoji and canned-response pickers and the WhatsApp-style template
+//    preview.
 "use strict";
 (function () {
   const body = document.body;
@@ -101,16 +102,16 @@
   }
 
   // then runs a form's data-then after success: "go:/path/{id}" (fields of
-  // the answer fill the braces), "reload", or "refresh[:selector]".
+  // the answer fill the braces), "reload", or "refresh[:selector,...]".
   function then(form, data) {
     const spec = form.dataset.then || "reload";
     if (spec.startsWith("go:")) {
       location.href = spec.slice(3).replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(data[k] ?? ""));
     } else if (spec.startsWith("refresh")) {
       const sel = spec.split(":")[1];
-      const target = sel ? document.querySelector(sel) : form.closest("[data-live]");
+      const targets = sel ? [...document.querySelectorAll(sel)] : [form.closest("[data-live]")];
       if (form.dataset.keep === undefined) form.reset();
-      if (target && window.htmx) htmx.trigger(target, "refresh");
+      targets.forEach((el) => el && window.htmx && htmx.trigger(el, "refresh"));
     } else {
       location.reload();
     }
@@ -123,7 +124,8 @@
     if (!form.matches("form[data-api]")) return;
     ev.preventDefault();
     if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
-    const err = form.querySelector(".form-error");
+    // Small button forms show errors in their group's [data-errors] line.
+    const err = form.querySelector(".form-error") || form.closest("[data-errors]")?.querySelector(".form-error");
     const btn = ev.submitter || form.querySelector("[type=submit]");
     if (err) err.textContent = "";
     if (btn) btn.disabled = true;
@@ -131,7 +133,9 @@
       const build = builders[form.dataset.build];
       const data = build ? await build(form) : formJSON(form);
       const hasBody = !["GET", "DELETE"].includes(form.dataset.method) && form.dataset.nobody === undefined;
-      const r = await call(form.dataset.method || "POST", form.dataset.api, hasBody ? data : undefined, form.dataset.anon !== undefined);
+      // "{field}" in data-api is that field's value (after the builder ran).
+      const path = form.dataset.api.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(form.elements[k]?.value ?? ""));
+      const r = await call(form.dataset.method || "POST", path, hasBody ? data : undefined, form.dataset.anon !== undefined);
       if (r.ok) return then(form, r.data || {});
       if (err) { err.textContent = r.error.message; err.focus && err.focus(); }
       form.dispatchEvent(new CustomEvent("api:error", { detail: r.error, bubbles: true }));
@@ -157,8 +161,8 @@
     // stream would be missed: refresh the live parts once on every open.
     es.addEventListener("open", live);
     ["message", "message.created", "message.status", "conversation.created", "conversation.updated",
-      "window.changed", "template.updated", "template.status", "channel.updated", "onboarding.updated",
-      "campaign.progress", "campaign.updated", "resync"]
+      "conversation.labels", "note.created", "window.changed", "template.updated", "template.status",
+      "channel.updated", "onboarding.updated", "campaign.progress", "campaign.updated", "resync"]
       .forEach((type) => es.addEventListener(type, live));
     window.addEventListener("beforeunload", () => es.close());
   }
@@ -168,9 +172,32 @@
 
   // htmx:load fires on every element htmx inserts (outerHTML swaps too).
   // The server's clock moves in the sandbox; each fragment says its "now".
+  // A log ([data-scroll-end]) stays at its end as it grows (a refresh, an
+  // image loading), unless the reader scrolled up to older messages: then
+  // it stays where they are. data-at-end follows the reader's scrolling.
+  const keptScroll = {};
+  document.addEventListener("scroll", (ev) => {
+    const log = ev.target;
+    if (log.matches && log.matches("[data-scroll-end]")) {
+      log.dataset.atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 40 ? "1" : "0";
+    }
+  }, true);
+  document.addEventListener("load", (ev) => {
+    const log = ev.target.tagName === "IMG" && ev.target.closest("[data-scroll-end]");
+    if (log && log.dataset.atEnd !== "0") log.scrollTop = log.scrollHeight;
+  }, true);
+  document.addEventListener("htmx:beforeSwap", (ev) => {
+    const old = ev.detail.target, log = old.id && within(old, "[data-scroll-end]")[0];
+    if (log) keptScroll[old.id] = log.dataset.atEnd === "0" ? log.scrollTop : null;
+  });
   document.addEventListener("htmx:load", (ev) => {
     within(ev.target, "[data-now]").forEach((n) => { clockSkew = Date.parse(n.dataset.now) - Date.now(); });
-    within(ev.target, "[data-scroll-end]").forEach((el) => { el.scrollTop = el.scrollHeight; });
+    const kept = keptScroll[ev.target.id];
+    delete keptScroll[ev.target.id];
+    within(ev.target, "[data-scroll-end]").forEach((el) => {
+      el.scrollTop = kept ?? el.scrollHeight;
+      el.dataset.atEnd = kept == null ? "1" : "0";
+    });
     tick();
   });
   document.querySelectorAll("[data-scroll-end]").forEach((el) => { el.scrollTop = el.scrollHeight; });
@@ -198,17 +225,72 @@
   setInterval(tick, 1000);
   tick();
 
+  // insertText puts text at the textarea's cursor.
+  function insertText(ta, text) {
+    const at = ta.selectionStart ?? ta.value.length;
+    ta.value = ta.value.slice(0, at) + text + ta.value.slice(ta.selectionEnd ?? at);
+    ta.focus();
+    ta.selectionStart = ta.selectionEnd = at + text.length;
+    ta.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   // Emoji picker: buttons inside [data-emoji-for="textareaId"] insert at the cursor.
   document.addEventListener("click", (ev) => {
     const b = ev.target.closest("[data-emoji-for] button");
-    if (!b) return;
-    const ta = document.getElementById(b.closest("[data-emoji-for]").dataset.emojiFor);
-    const at = ta.selectionStart ?? ta.value.length;
-    ta.value = ta.value.slice(0, at) + b.textContent + ta.value.slice(ta.selectionEnd ?? at);
-    ta.focus();
-    ta.selectionStart = ta.selectionEnd = at + b.textContent.length;
-    ta.dispatchEvent(new Event("input", { bubbles: true }));
+    if (b) insertText(document.getElementById(b.closest("[data-emoji-for]").dataset.emojiFor), b.textContent);
   });
+
+  // Canned responses: a button of [data-canned-for="textareaId"] inserts its
+  // text; one typed as "/shortcut" alone in the message is replaced. The
+  // search field and a message starting with "/" narrow the list, and
+  // Enter on either takes the first one left.
+  const slashToken = /^\/(\S*)$/;
+  function useCanned(b) {
+    const ta = document.getElementById(b.closest("[data-canned-for]").dataset.cannedFor);
+    if (slashToken.test(ta.value)) ta.value = "";
+    insertText(ta, b.dataset.text);
+    const box = b.closest("details");
+    if (!box) return;
+    box.open = false;
+    const q = box.querySelector("[data-canned-filter]");
+    if (q) q.value = "";
+    filterCanned(box, "");
+  }
+  function filterCanned(box, q) {
+    q = q.toLowerCase();
+    let first = null;
+    box.querySelectorAll("[data-canned-for] button").forEach((b) => {
+      const hit = !q || b.dataset.shortcut.startsWith(q) || b.dataset.text.toLowerCase().includes(q);
+      b.parentElement.hidden = !hit;
+      if (hit && !first) first = b;
+    });
+    return first;
+  }
+  document.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-canned-for] button");
+    if (b) useCanned(b);
+  });
+  document.addEventListener("input", (ev) => {
+    const el = ev.target;
+    if (el.matches("[data-canned-filter]")) filterCanned(el.closest("details"), el.value.replace(/^\//, ""));
+    const box = el.matches("[data-enter-submits]") && el.form.querySelector("#canned");
+    if (!box || !box.querySelector("[data-canned-for]")) return;
+    const m = el.value.match(slashToken);
+    if (m) { box.open = true; filterCanned(box, m[1]); } else if (box.open && el.value) { filterCanned(box, ""); }
+  });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter" || ev.shiftKey) return;
+    const el = ev.target;
+    let first = null;
+    if (el.matches("[data-canned-filter]")) {
+      ev.preventDefault(); // not the message form's submit
+      first = filterCanned(el.closest("details"), el.value.replace(/^\//, ""));
+    } else if (el.matches("[data-enter-submits]") && slashToken.test(el.value) && el.form.querySelector("#canned[open]")) {
+      first = filterCanned(el.form.querySelector("#canned"), el.value.slice(1));
+      if (first) ev.stopImmediatePropagation(), ev.preventDefault();
+    }
+    if (first) useCanned(first);
+  }, true);
 
   // Template preview: [data-preview] holds a bubble whose text comes from
   // data-text (a stored template) or the field named by data-source (the
@@ -301,6 +383,14 @@
     const out = { type: "template", template: { name: f.tpl_name ? f.tpl_name.value : "",
       language: f.tpl_lang ? f.tpl_lang.value : "", parameters: [...form.querySelectorAll("[name=p]")].map((i) => i.value) } };
     if (f.to && form.dataset.start !== undefined) { out.channel_id = Number(f.channel_id.value); out.to = f.to.value; }
+    // The header's text or media link, and the buttons' values (a URL's end,
+    // a coupon code), as the API takes them (compose.go addInputs).
+    // An empty field is left out, so the API names what is missing.
+    const hdr = form.querySelector("[data-header]");
+    if (hdr && hdr.value.trim()) out.template.header = hdr.dataset.header === "text" ? { text: hdr.value } : { [hdr.dataset.header]: { link: hdr.value.trim() } };
+    const buttons = [...form.querySelectorAll("[data-button]")].filter((i) => i.value.trim())
+      .map((i) => ({ index: Number(i.dataset.button), [i.dataset.field]: i.value }));
+    if (buttons.length) out.template.buttons = buttons;
     return out;
   };
 
@@ -324,6 +414,36 @@
   document.addEventListener("htmx:load", () => {
     const thread = document.getElementById("thread-messages"), comp = document.getElementById("composer");
     if (thread && comp && thread.dataset.window !== comp.dataset.window && window.htmx) htmx.trigger(comp, "refresh");
+  });
+
+  // Adding a label: a known one (the field's suggestions, where those the
+  // conversation has are disabled) is tagged; a new name is created first
+  // (the API lets only supervisors), then tagged.
+  builders.label = async (form) => {
+    const name = form.elements.label_name.value.trim();
+    const opt = [...document.querySelectorAll("#label-options option")].find((o) => o.value.toLowerCase() === name.toLowerCase());
+    let id = opt && opt.dataset.id;
+    if (!id) {
+      const r = await call("POST", "/api/v1/labels", { name });
+      if (!r.ok) throw new Error(r.error.message);
+      id = r.data.id;
+    }
+    form.elements.label_id.value = id;
+    return {};
+  };
+
+  // The inbox list's filters apply as soon as one is chosen; the URL keeps
+  // only the filters set.
+  document.addEventListener("change", (ev) => {
+    const f = ev.target.form;
+    if (f && f.dataset.autosubmit !== undefined && ev.target.matches("select")) f.requestSubmit();
+  });
+  document.addEventListener("submit", (ev) => {
+    const f = ev.target;
+    if (f.dataset.autosubmit === undefined) return;
+    ev.preventDefault();
+    const q = new URLSearchParams([...new FormData(f)].filter(([, v]) => v !== ""));
+    location.href = f.action + (q.size ? "?" + q : "");
   });
 
   // The price table is saved whole; a row without a region is skipped.
