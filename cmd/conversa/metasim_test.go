@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,9 +31,15 @@ func TestRunMetasimPrintsAccount(t *testing.T) {
 	if err := json.Unmarshal(sc.Bytes(), &acc); err != nil {
 		t.Fatalf("not JSON: %q", sc.Text())
 	}
-	for _, k := range []string{"graph_url", "access_token", "app_secret", "business_id", "waba_id", "phone_number_id", "display_phone_number"} {
+	// Exactly the contract's keys (API-CONTRACT.md "Process"), none empty:
+	// scripts parse this line.
+	want := []string{"access_token", "app_secret", "business_id", "display_phone_number", "graph_url", "phone_number_id", "waba_id"}
+	if keys := slices.Sorted(maps.Keys(acc)); !slices.Equal(keys, want) {
+		t.Errorf("keys %v, want exactly %v", keys, want)
+	}
+	for _, k := range want {
 		if acc[k] == "" {
-			t.Errorf("missing %s in %v", k, acc)
+			t.Errorf("empty %s in %v", k, acc)
 		}
 	}
 	body := `{"messaging_product":"whatsapp","to":"5511987654321","type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}}`

@@ -7,6 +7,7 @@ import (
 
 	"github.com/conversa/conversa/internal/auth"
 	"github.com/conversa/conversa/internal/conversa"
+	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/store/storetest"
 )
 
@@ -73,12 +74,15 @@ var isolationRoutes = []struct {
 	{"POST /api/v1/campaigns/{id}/resume", alphaCampaign, nil},
 	{"POST /api/v1/campaigns/{id}/cancel", alphaCampaign, nil},
 	{"GET /api/v1/campaigns/{id}/recipients", alphaCampaign, nil},
+	{"POST /api/v1/conversations/{id}/media", alphaConversation, nil},
+	{"POST /api/v1/contacts/{id}/opt-in", alphaContact, map[string]string{"reason": "Taken over"}},
 }
 
 func alphaAgent(e *env) int64 { return e.users["agent@alpha.com"].ID }
 
 func TestTenantIsolation(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, auth.Config{}, withEveryService)
 		intruder := e.login("beta", "admin@beta.com")
 		// A fresh step-up, so step-up routes can only refuse for tenancy.
 		wantStatus(t, e.do(req{method: "POST", path: "/api/v1/auth/reauth", token: intruder, body: map[string]string{"password": pass}}), http.StatusOK)
@@ -117,7 +121,7 @@ func TestTenantIsolation(t *testing.T) {
 
 // Every route with an {id} must be in isolationRoutes.
 func TestIsolationTableCoversEveryIDRoute(t *testing.T) {
-	e := newEnv(t, storetest.SQLite(t), auth.Config{})
+	e := newEnv(t, storetest.SQLite(t), auth.Config{}, withEveryService)
 	listed := map[string]bool{}
 	for _, rt := range isolationRoutes {
 		listed[rt.pattern] = true

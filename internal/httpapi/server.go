@@ -101,6 +101,9 @@ func (s *Server) Handler() http.Handler {
 	s.routesLabels(m)
 	s.routesReports(m)
 	s.routesCampaigns(m)
+	s.routesMedia(m)
+	s.routesConsent(m)
+	s.routesOpenAPI(m)
 	// Later issues: s.routes<Feature>(m), ...
 	m.ServeMux.Handle("GET /metrics", s.metrics.handler())
 	for prefix, h := range s.mounts {
