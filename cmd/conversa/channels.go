@@ -13,6 +13,7 @@ import (
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/metasim"
 	"github.com/conversa/conversa/internal/store"
+	"github.com/conversa/conversa/internal/templates"
 	"github.com/conversa/conversa/internal/whatsapp"
 )
 
@@ -51,8 +52,10 @@ const sandboxGroup = "Atendimento"
 // sandbox, a group with the demo agent and supervisor and a channel
 // connected to the simulator's ready test account, so a new user can chat
 // at once. It runs once the server is serving: connecting makes the
-// simulator call our webhook endpoint for the verification handshake.
-func seedSandboxChannel(ctx context.Context, st *store.Store, svc *channels.Service, sim *metasim.Sim) error {
+// simulator call our webhook endpoint for the verification handshake. The
+// account's approved templates are synced before it returns, so the first
+// screens a new user opens already offer them.
+func seedSandboxChannel(ctx context.Context, st *store.Store, svc *channels.Service, tpl *templates.Service, sim *metasim.Sim) error {
 	c, err := st.CompanyByDomain(ctx, demoDomain)
 	if err != nil {
 		return err
@@ -76,8 +79,12 @@ func seedSandboxChannel(ctx context.Context, st *store.Store, svc *channels.Serv
 		}
 	}
 	acc := sim.TestAccount()
-	_, err = svc.ConnectManual(ctx, c.ID, 0, channels.ManualInput{GroupID: g.ID, Name: "WhatsApp Sandbox",
+	ch, err := svc.ConnectManual(ctx, c.ID, 0, channels.ManualInput{GroupID: g.ID, Name: "WhatsApp Sandbox",
 		PhoneNumberID: acc.PhoneNumberID, WABAID: acc.WABAID, AccessToken: acc.AccessToken, AppSecret: acc.AppSecret})
+	if err != nil {
+		return err
+	}
+	_, err = tpl.Sync(ctx, c.ID, ch.ID)
 	return err
 }
 

@@ -116,7 +116,7 @@ func serve(ctx context.Context, cfg config) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if sim != nil && cfg.Demo {
-		if err := seedSandboxChannel(ctx, st, chans, sim); err != nil {
+		if err := seedSandboxChannel(ctx, st, chans, tpl, sim); err != nil {
 			cfg.Logger.Warn("sandbox channel not seeded", "err", err)
 		}
 	}
