@@ -64,6 +64,10 @@ func TestCampaignAPI(t *testing.T) {
 		if rs := decode[struct{ Data []conversa.CampaignRecipient }](t, rec); len(rs.Data) != 1 || rs.Data[0].WAID != "5511987654321" {
 			t.Fatalf("recipients = %s", rec.Body)
 		}
+		for _, bad := range []string{"limit=100000", "limit=0", "limit=x", "after=-1"} {
+			wantError(t, e.do(req{method: "GET", path: idPath("/api/v1/campaigns/%d/recipients?", id) + bad, token: tok}),
+				http.StatusBadRequest, conversa.EINVALID)
+		}
 		agent := e.login("alpha", "agent@alpha.com")
 		wantError(t, e.do(req{method: "GET", path: "/api/v1/campaigns", token: agent}), http.StatusForbidden, conversa.EFORBIDDEN)
 	})

@@ -30,10 +30,16 @@ func TestChannelGroups(t *testing.T) {
 		// Users of another company cannot join.
 		wantError(t, e.do(req{method: "PUT", path: members + idPath("%d", e.users["admin@beta.com"].ID), token: admin}),
 			http.StatusNotFound, conversa.ENOTFOUND)
-		rec = e.do(req{method: "GET", path: idPath("/api/v1/channel-groups/%d/members", g.ID), token: agent})
+		rec = e.do(req{method: "GET", path: idPath("/api/v1/channel-groups/%d/members", g.ID), token: admin})
 		wantStatus(t, rec, http.StatusOK)
 		if list := decode[struct{ Data []struct{ Email string } }](t, rec); len(list.Data) != 1 || list.Data[0].Email != "agent@alpha.com" {
 			t.Fatalf("members: %s", rec.Body)
+		}
+		// Agents see who is in the group (to transfer), not their e-mails.
+		rec = e.do(req{method: "GET", path: idPath("/api/v1/channel-groups/%d/members", g.ID), token: agent})
+		wantStatus(t, rec, http.StatusOK)
+		if list := decode[struct{ Data []struct{ ID int64 } }](t, rec); len(list.Data) != 1 || strings.Contains(rec.Body.String(), `"email"`) {
+			t.Fatalf("members as an agent: %s", rec.Body)
 		}
 		wantStatus(t, e.do(req{method: "DELETE", path: members + idPath("%d", alphaAgent(e)), token: admin}), http.StatusNoContent)
 		rec = e.do(req{method: "GET", path: "/api/v1/channel-groups", token: agent})

@@ -53,6 +53,11 @@ func TestInboundMediaIsStoredAndServed(t *testing.T) {
 		}
 		beta := e.login("beta", "admin@beta.com")
 		wantError(t, e.do(req{method: "GET", path: idPath("/api/v1/messages/%d/media", id), token: beta}), http.StatusNotFound, conversa.ENOTFOUND)
+		// A file removed from disk is gone, not a server error.
+		if err := os.Remove(filepath.Join(e.dataDir, m.MediaPath)); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, e.do(req{method: "GET", path: idPath("/api/v1/messages/%d/media", id), token: agent}), http.StatusNotFound, conversa.ENOTFOUND)
 	})
 }
 

@@ -3,8 +3,8 @@ package httpapi
 import (
 	"context"
 	"io"
+	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/conversa/conversa/internal/auth"
@@ -26,7 +26,7 @@ import (
 //	GET  /api/v1/campaigns/{id}                → {"campaign", "counts":{status:n}, "total", "done", "rate", "eta_seconds"}
 //	POST /api/v1/campaigns/{id}/estimate       → recipients, exclusions, expected cost by country, tier room
 //	POST /api/v1/campaigns/{id}/start|pause|resume|cancel → the campaign
-//	GET  /api/v1/campaigns/{id}/recipients?status=&after=&limit= → {"data":[recipient]}
+//	GET  /api/v1/campaigns/{id}/recipients?status=&after=&limit= → {"data":[recipient]} (limit 100 by default, at most 1,000)
 func (s *Server) routesCampaigns(m *router) {
 	if s.campaigns == nil {
 		return
@@ -108,8 +108,11 @@ func (s *Server) contactListMembers(w http.ResponseWriter, r *http.Request, p *a
 	if _, err := s.store.ContactList(r.Context(), p.Company.ID, id); err != nil {
 		return err // another company's list is "not found", not an empty page
 	}
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	ms, err := s.store.ListMembersHead(r.Context(), p.Company.ID, id, min(cmpInt(limit, 10), 100))
+	limit, err := queryInt(r, "limit", 10, 1, 100)
+	if err != nil {
+		return err
+	}
+	ms, err := s.store.ListMembersHead(r.Context(), p.Company.ID, id, limit)
 	if err != nil {
 		return err
 	}
@@ -185,10 +188,15 @@ func (s *Server) campaignRecipients(w http.ResponseWriter, r *http.Request, p *a
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	rs, err := s.campaigns.Recipients(r.Context(), p.Company.ID, id, q.Get("status"), after, cmpInt(limit, 100))
+	limit, err := queryInt(r, "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	after, err := queryInt(r, "after", 0, 0, math.MaxInt)
+	if err != nil {
+		return err
+	}
+	rs, err := s.campaigns.Recipients(r.Context(), p.Company.ID, id, r.URL.Query().Get("status"), int64(after), limit)
 	if err != nil {
 		return err
 	}
@@ -198,11 +206,4 @@ func (s *Server) campaignRecipients(w http.ResponseWriter, r *http.Request, p *a
 	}
 	writeJSON(w, http.StatusOK, listOf(rs, func(x conversa.CampaignRecipient) view { return view{x, x.Effective()} }))
 	return nil
-}
-
-func cmpInt(v, def int) int {
-	if v <= 0 {
-		return def
-	}
-	return v
 }

@@ -121,7 +121,13 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, listOf(users, viewUser))
+	view := viewUser
+	if !p.User.Role.AtLeast(conversa.RoleSupervisor) {
+		// Agents pick colleagues to transfer to; their e-mails are not
+		// theirs to read (GET /users is supervisor+ for the same reason).
+		view = func(u conversa.User) userView { v := viewUser(u); v.Email = ""; return v }
+	}
+	writeJSON(w, http.StatusOK, listOf(users, view))
 	return nil
 }
 

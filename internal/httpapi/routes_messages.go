@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"errors"
+	"io/fs"
 	"net/http"
 	"os"
 	"time"
@@ -125,6 +127,10 @@ func (s *Server) messageMedia(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return err
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) { // removed by an operator or a retention clean-up
+		return conversa.Errorf(conversa.ENOTFOUND, "The file of this attachment is no longer stored.").
+			Pt("O arquivo deste anexo não está mais armazenado.")
+	}
 	if err != nil {
 		return err
 	}

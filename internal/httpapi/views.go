@@ -11,7 +11,7 @@ import (
 
 type userView struct {
 	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
+	Email     string    `json:"email,omitempty"` // left out where an agent sees colleagues
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
 	Active    bool      `json:"active"`
