@@ -129,13 +129,8 @@ type Durations struct {
 	P90MS    *int64 `json:"p90_ms"`
 }
 
-func durations(facts []store.ConversationFact) Durations {
-	var ms []int64
-	for _, f := range facts {
-		if f.Millis != nil {
-			ms = append(ms, *f.Millis)
-		}
-	}
+// durations summarises ms (reordering it).
+func durations(ms []int64) Durations {
 	d := Durations{Count: int64(len(ms))}
 	if len(ms) == 0 {
 		return d

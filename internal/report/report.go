@@ -3,16 +3,17 @@
 // times, messages, template sends by category, delivery rates, windows that
 // expired without a reply, opt-outs and spend, per period and filter.
 //
-// The store returns message sums per period (asked per local day for
-// series), events with their 15-minute UTC slot and one duration per
-// conversation; this package folds slots into days of the company's time
-// zone and computes medians and p90 in Go, so both databases give the same
-// numbers by construction. Every view (JSON, CSV, the web page) is built
+// The store returns message sums per period (per local day for series),
+// event counts per 15-minute UTC slot and one duration per conversation;
+// this package folds slots into days of the company's time zone and
+// computes medians and p90 in Go, so both databases give the same numbers
+// by construction. Every view (JSON, CSV, the web page) is built
 // from the same structs and formatted by the same Cell code.
 package report
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
@@ -22,10 +23,13 @@ import (
 // Store is what reports read.
 type Store interface {
 	ReportMessages(ctx context.Context, companyID int64, f store.ReportFilter) (store.MessageSums, error)
+	ReportMessagesBetween(ctx context.Context, companyID int64, f store.ReportFilter, cuts []time.Time) ([]store.MessageSums, error)
 	ReportMessagesByAuthor(ctx context.Context, companyID int64, f store.ReportFilter) (map[int64]store.MessageSums, error)
 	ReportMessagesByTemplate(ctx context.Context, companyID int64, f store.ReportFilter) (map[string]store.MessageSums, error)
-	ReportOpened(ctx context.Context, companyID int64, f store.ReportFilter) ([]store.ConversationFact, error)
-	ReportResolved(ctx context.Context, companyID int64, f store.ReportFilter) ([]store.ConversationFact, error)
+	ReportOpened(ctx context.Context, companyID int64, f store.ReportFilter, byAssignee bool) ([]store.ConversationTimes, error)
+	ReportResolved(ctx context.Context, companyID int64, f store.ReportFilter, byAssignee bool) ([]store.ConversationTimes, error)
+	ReportOpenedSlots(ctx context.Context, companyID int64, f store.ReportFilter) ([]store.SlotCount, error)
+	ReportResolvedSlots(ctx context.Context, companyID int64, f store.ReportFilter) ([]store.SlotCount, error)
 	ReportExpiredWindows(ctx context.Context, companyID int64, f store.ReportFilter, now time.Time, byAssignee bool) ([]store.SlotCount, error)
 	ReportOptOuts(ctx context.Context, companyID int64, f store.ReportFilter) ([]store.SlotCount, error)
 	CompanyTimeZone(ctx context.Context, companyID int64) (string, error)
@@ -112,37 +116,57 @@ type Summary struct {
 func (s *Service) Summary(ctx context.Context, companyID int64, q Query) (Summary, error) {
 	f := q.filter()
 	out := Summary{Period: q.Period()}
-	msgs, err := s.store.ReportMessages(ctx, companyID, f)
+	var msgs store.MessageSums
+	var opened, resolved []store.ConversationTimes
+	var expired, optOuts []store.SlotCount
+	err := concurrently(
+		func() (err error) { msgs, err = s.store.ReportMessages(ctx, companyID, f); return err },
+		func() (err error) { opened, err = s.store.ReportOpened(ctx, companyID, f, false); return err },
+		func() (err error) { resolved, err = s.store.ReportResolved(ctx, companyID, f, false); return err },
+		func() (err error) { expired, err = s.expired(ctx, companyID, f, false); return err },
+		func() (err error) { optOuts, err = s.store.ReportOptOuts(ctx, companyID, f); return err },
+	)
 	if err != nil {
 		return out, err
 	}
 	t := totals{msgs}
 	out.MessagesIn, out.MessagesOut, out.Delivery, out.Spend, out.Templates = t.In, t.Out, t.delivery(), t.spend(), t.categories()
-	opened, resolved, err := s.conversations(ctx, companyID, f)
-	if err != nil {
-		return out, err
-	}
-	out.Opened, out.FirstResponse = int64(len(opened)), durations(opened)
-	out.Resolved, out.Resolution = int64(len(resolved)), durations(resolved)
-	expired, optOuts, err := s.counts(ctx, companyID, f)
+	o, r := all(opened), all(resolved)
+	out.Opened, out.FirstResponse, out.Resolved, out.Resolution = o.Count, durations(o.Millis), r.Count, durations(r.Millis)
 	out.ExpiredWindows, out.OptOuts = sum(expired), sum(optOuts)
-	return out, err
+	return out, nil
 }
 
-func (s *Service) conversations(ctx context.Context, companyID int64, f store.ReportFilter) (opened, resolved []store.ConversationFact, err error) {
-	if opened, err = s.store.ReportOpened(ctx, companyID, f); err != nil {
-		return nil, nil, err
+// all merges conversation times of every assignee.
+func all(times []store.ConversationTimes) store.ConversationTimes {
+	var out store.ConversationTimes
+	for _, t := range times {
+		out.Count, out.Millis = out.Count+t.Count, append(out.Millis, t.Millis...)
 	}
-	resolved, err = s.store.ReportResolved(ctx, companyID, f)
-	return opened, resolved, err
+	return out
 }
 
-func (s *Service) counts(ctx context.Context, companyID int64, f store.ReportFilter) (expired, optOuts []store.SlotCount, err error) {
-	if expired, err = s.store.ReportExpiredWindows(ctx, companyID, f, s.clock.Now(), false); err != nil {
-		return nil, nil, err
+// expired counts the windows that expired unanswered up to now.
+func (s *Service) expired(ctx context.Context, companyID int64, f store.ReportFilter, byAssignee bool) ([]store.SlotCount, error) {
+	return s.store.ReportExpiredWindows(ctx, companyID, f, s.clock.Now(), byAssignee)
+}
+
+// concurrently runs a report's store reads at once and returns the first
+// error: they are independent scans, and a report waits for the slowest
+// instead of for their sum.
+func concurrently(reads ...func() error) error {
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read() })
 	}
-	optOuts, err = s.store.ReportOptOuts(ctx, companyID, f)
-	return expired, optOuts, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sum(cs []store.SlotCount) (n int64) {

@@ -196,6 +196,26 @@ func TestFilters(t *testing.T) {
 	})
 }
 
+// A zone half an hour off UTC starts its days inside the rollup's hours
+// (Kolkata's 2nd is 03-01 18:30 to 03-02 18:30 UTC): the edges are read
+// message by message and every count still lands on its day.
+func TestDailyInHalfHourZone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		svc, f := seeded(t, s)
+		got, err := svc.Daily(ctx, f.Company.ID, query(t, svc, f.Company.ID, report.Params{From: "2026-03-02", To: "2026-03-03",
+			TimeZone: "Asia/Kolkata"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][3]int64{{3, 4, 2}, {2, 2, 4}} // opened, in, out
+		for i, w := range want {
+			if d := got.Days[i]; d.Opened != w[0] || d.MessagesIn != w[1] || d.MessagesOut != w[2] {
+				t.Errorf("day %d = %+v, want opened %d, in %d, out %d", i, d, w[0], w[1], w[2])
+			}
+		}
+	})
+}
+
 // Company B sees none of A's numbers, even when it names A's channel.
 func TestTenantIsolation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

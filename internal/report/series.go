@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/store"
@@ -32,23 +33,22 @@ type Daily struct {
 // Daily returns the period's series.
 func (s *Service) Daily(ctx context.Context, companyID int64, q Query) (Daily, error) {
 	f := q.filter()
-	out := Daily{Period: q.Period()}
-	opened, resolved, err := s.conversations(ctx, companyID, f)
-	if err != nil {
-		return out, err
-	}
-	expired, optOuts, err := s.counts(ctx, companyID, f)
-	if err != nil {
-		return out, err
-	}
 	dates := q.days()
+	out := Daily{Period: q.Period(), Days: make([]Day, len(dates))}
+	var opened, resolved, expired, optOuts []store.SlotCount
+	err := concurrently(
+		func() error { return s.dayMessages(ctx, companyID, q, out.Days) },
+		func() (err error) { opened, err = s.store.ReportOpenedSlots(ctx, companyID, f); return err },
+		func() (err error) { resolved, err = s.store.ReportResolvedSlots(ctx, companyID, f); return err },
+		func() (err error) { expired, err = s.expired(ctx, companyID, f, false); return err },
+		func() (err error) { optOuts, err = s.store.ReportOptOuts(ctx, companyID, f); return err },
+	)
+	if err != nil {
+		return out, err
+	}
 	index := make(map[string]int, len(dates))
-	out.Days = make([]Day, len(dates))
 	for i, d := range dates {
 		index[d], out.Days[i].Date = i, d
-		if err := s.dayMessages(ctx, companyID, q, i, &out.Days[i]); err != nil {
-			return out, err
-		}
 	}
 	// at finds a slot's day; a slot outside the period (never, given the
 	// query's bounds) is dropped rather than misfiled.
@@ -60,12 +60,12 @@ func (s *Service) Daily(ctx context.Context, companyID int64, q Query) (Daily, e
 	}
 	for _, c := range opened {
 		if i := at(c.Slot); i >= 0 {
-			out.Days[i].Opened++
+			out.Days[i].Opened += c.N
 		}
 	}
 	for _, c := range resolved {
 		if i := at(c.Slot); i >= 0 {
-			out.Days[i].Resolved++
+			out.Days[i].Resolved += c.N
 		}
 	}
 	for _, c := range expired {
@@ -81,19 +81,21 @@ func (s *Service) Daily(ctx context.Context, companyID int64, q Query) (Daily, e
 	return out, nil
 }
 
-// dayMessages fills day i's message sums with a query of that local day
-// alone: one pass each, where a GROUP BY day would sort the whole period
-// on SQLite. Day bounds come from the zone, so DST days are 23 or 25 h.
-func (s *Service) dayMessages(ctx context.Context, companyID int64, q Query, i int, d *Day) error {
-	f := q.filter()
-	from := q.From.AddDate(0, 0, i)
-	f.From, f.To = from.UTC(), from.AddDate(0, 0, 1).UTC()
-	m, err := s.store.ReportMessages(ctx, companyID, f)
+// dayMessages fills each day's message sums. Day bounds come from the
+// zone, so DST days are 23 or 25 h.
+func (s *Service) dayMessages(ctx context.Context, companyID int64, q Query, days []Day) error {
+	cuts := make([]time.Time, len(days)+1)
+	for i := range cuts {
+		cuts[i] = q.From.AddDate(0, 0, i).UTC()
+	}
+	sums, err := s.store.ReportMessagesBetween(ctx, companyID, q.filter(), cuts)
 	if err != nil {
 		return err
 	}
-	t := totals{m}
-	d.MessagesIn, d.MessagesOut, d.Delivered, d.Read, d.Failed, d.Spend = t.In, t.Out, t.Delivered, t.Read, t.Failed, t.spend()
+	for i, m := range sums {
+		t, d := totals{m}, &days[i]
+		d.MessagesIn, d.MessagesOut, d.Delivered, d.Read, d.Failed, d.Spend = t.In, t.Out, t.Delivered, t.Read, t.Failed, t.spend()
+	}
 	return nil
 }
 
@@ -116,34 +118,32 @@ type AgentRow struct {
 // first.
 func (s *Service) Agents(ctx context.Context, companyID int64, q Query) ([]AgentRow, error) {
 	f := q.filter()
-	msgs, err := s.store.ReportMessagesByAuthor(ctx, companyID, f)
-	if err != nil {
-		return nil, err
-	}
-	opened, resolved, err := s.conversations(ctx, companyID, f)
-	if err != nil {
-		return nil, err
-	}
-	expired, err := s.store.ReportExpiredWindows(ctx, companyID, f, s.clock.Now(), true)
-	if err != nil {
-		return nil, err
-	}
-	users, err := s.store.Users(ctx, companyID)
+	var msgs map[int64]store.MessageSums
+	var opened, resolved []store.ConversationTimes
+	var expired []store.SlotCount
+	var users []conversa.User
+	err := concurrently(
+		func() (err error) { msgs, err = s.store.ReportMessagesByAuthor(ctx, companyID, f); return err },
+		func() (err error) { opened, err = s.store.ReportOpened(ctx, companyID, f, true); return err },
+		func() (err error) { resolved, err = s.store.ReportResolved(ctx, companyID, f, true); return err },
+		func() (err error) { expired, err = s.expired(ctx, companyID, f, true); return err },
+		func() (err error) { users, err = s.store.Users(ctx, companyID); return err },
+	)
 	if err != nil {
 		return nil, err
 	}
 	return agentRows(users, msgs, byAssignee(opened), byAssignee(resolved), expired), nil
 }
 
-func byAssignee(facts []store.ConversationFact) map[int64][]store.ConversationFact {
-	out := map[int64][]store.ConversationFact{}
-	for _, f := range facts {
-		out[f.AssigneeID] = append(out[f.AssigneeID], f)
+func byAssignee(times []store.ConversationTimes) map[int64]store.ConversationTimes {
+	out := map[int64]store.ConversationTimes{}
+	for _, t := range times {
+		out[t.AssigneeID] = t
 	}
 	return out
 }
 
-func agentRows(users []conversa.User, msgs map[int64]store.MessageSums, opened, resolved map[int64][]store.ConversationFact, expired []store.SlotCount) []AgentRow {
+func agentRows(users []conversa.User, msgs map[int64]store.MessageSums, opened, resolved map[int64]store.ConversationTimes, expired []store.SlotCount) []AgentRow {
 	ids := map[int64]bool{}
 	for id, m := range msgs {
 		if m.Out > 0 {
@@ -168,8 +168,8 @@ func agentRows(users []conversa.User, msgs map[int64]store.MessageSums, opened, 
 	out := []AgentRow{}
 	for id := range ids {
 		t := totals{msgs[id]}
-		out = append(out, AgentRow{AgentID: id, Name: names[id], Opened: int64(len(opened[id])),
-			Resolved: int64(len(resolved[id])), FirstResponse: durations(opened[id]), Resolution: durations(resolved[id]),
+		out = append(out, AgentRow{AgentID: id, Name: names[id], Opened: opened[id].Count,
+			Resolved: resolved[id].Count, FirstResponse: durations(opened[id].Millis), Resolution: durations(resolved[id].Millis),
 			MessagesSent: t.Out, ExpiredWindows: exp[id], Spend: t.spend()})
 	}
 	slices.SortFunc(out, func(a, b AgentRow) int {

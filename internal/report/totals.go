@@ -11,21 +11,6 @@ import (
 // totals adds up message sums (a day's, an author's, a template's).
 type totals struct{ store.MessageSums }
 
-func (t *totals) add(m store.MessageSums) {
-	t.In += m.In
-	t.Out += m.Out
-	t.Delivered += m.Delivered
-	t.Read += m.Read
-	t.Failed += m.Failed
-	t.Expected += m.Expected
-	t.Billable += m.Billable
-	t.Unconfirmed += m.Unconfirmed
-	for i, x := range m.Templates {
-		c := &t.Templates[i]
-		c.Sent, c.Expected, c.Billable = c.Sent+x.Sent, c.Expected+x.Expected, c.Billable+x.Billable
-	}
-}
-
 func (t *totals) delivery() Delivery {
 	d := Delivery{Out: t.Out, Delivered: t.Delivered, Read: t.Read, Failed: t.Failed}
 	d.rates()

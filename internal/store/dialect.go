@@ -180,7 +180,7 @@ func affected(res sql.Result, err error) (int64, error) {
 var errNoRows = sql.ErrNoRows
 
 // Date arithmetic for reports, the only SQL that can't be written the same
-// way on both databases.
+// way on both databases (migration 00010 has its own, per dialect).
 
 // bucketSeconds is the width of the UTC slots report queries group by.
 // Every real time zone offset is a multiple of 15 minutes, so Go can fold
@@ -188,28 +188,13 @@ var errNoRows = sql.ErrNoRows
 // database knowing any zone.
 const bucketSeconds = 900
 
-// bucket is the index of col's 15-minute slot since the Unix epoch.
+// bucket is the index of col's 15-minute slot since the Unix epoch, as the
+// generated slot columns of conversations (migration 00010) store it.
 func (d dialect) bucket(col string) string {
 	if d.postgres {
 		return "CAST(floor(extract(epoch FROM " + col + ") / 900) AS BIGINT)"
 	}
 	return "(unixepoch(" + col + ") / 900)"
-}
-
-// millisBetween is to - from in milliseconds (NULL when either is NULL).
-func (d dialect) millisBetween(from, to string) string {
-	if d.postgres {
-		return "CAST(round(extract(epoch FROM (" + to + " - " + from + ")) * 1000) AS BIGINT)"
-	}
-	return "CAST(round((julianday(" + to + ") - julianday(" + from + ")) * 86400000) AS INTEGER)"
-}
-
-// plusDay is col + 24 hours, comparable with stored times.
-func (d dialect) plusDay(col string) string {
-	if d.postgres {
-		return "(" + col + " + interval '1 day')"
-	}
-	return "strftime('%Y-%m-%d %H:%M:%f', " + col + ", '+1 day')"
 }
 
 // valuesTable is "(VALUES (?, ?), (?, ?)) AS v" for n rows of

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
@@ -64,21 +65,59 @@ func (s *Store) messageWhere(ctx context.Context, companyID int64, f ReportFilte
 	return w, a, nil
 }
 
-// conversationWhere selects the conversations (alias c) whose column at is
-// in the period and that pass the filters; with a template or campaign
-// filter, those in which that template or campaign sent a message.
-func (s *Store) conversationWhere(ctx context.Context, companyID int64, f ReportFilter, at string) (string, []any, error) {
+// conversationWhere selects the conversations (alias c) whose event is in
+// the period and that pass the filters; with a template or campaign filter,
+// those in which that template or campaign sent a message.
+func (s *Store) conversationWhere(ctx context.Context, companyID int64, f ReportFilter, ev conversationEvent) (string, []any, error) {
 	if err := s.checkCampaignFilter(ctx, f); err != nil {
 		return "", nil, err
 	}
 	var c conds
-	c.add("c.company_id = ? AND "+at+" >= ? AND "+at+" < ?", companyID, f.From, f.To)
+	c.add("c.company_id = ?", companyID)
+	period, args := slotRange(ev, f)
+	c.add(period, args...)
 	c.addConversation("c", companyID, f)
 	if w, a := campaignOrTemplateConversation(companyID, f, "c.id"); w != "" {
 		c.add(w, a...)
 	}
 	w, a := c.where()
 	return w, a, nil
+}
+
+// slotRange is "ev is in f's period" as the index seeks it: the event's
+// slot range, which is the period itself when it starts and ends on slot
+// boundaries (local midnights do); otherwise the slots around it are read
+// and the event's time decides.
+func slotRange(ev conversationEvent, f ReportFilter) (string, []any) {
+	from, to := f.From.Unix()/bucketSeconds, f.To.Unix()/bucketSeconds
+	if onSlot(f.From) && onSlot(f.To) {
+		return ev.slot + " >= ? AND " + ev.slot + " < ?", []any{from, to}
+	}
+	return ev.slot + " >= ? AND " + ev.slot + " <= ? AND " + ev.at + " >= ? AND " + ev.at + " < ?", []any{from, to, f.From, f.To}
+}
+
+func onSlot(t time.Time) bool { return t.Equal(t.Truncate(bucketSeconds * time.Second)) }
+
+// rollupAnswers reports whether report_message_rollup has the dimensions f
+// filters by: channel and template do; a group or agent (through the
+// conversation, which can move) and a campaign don't.
+func rollupAnswers(f ReportFilter) bool {
+	return f.GroupID == 0 && f.AgentID == 0 && f.CampaignID == 0
+}
+
+// rollupWhere selects f's rows of report_message_rollup of one bucket
+// width whose buckets pass the condition buckets.
+func rollupWhere(companyID int64, f ReportFilter, width int64, buckets string, args ...any) (string, []any) {
+	var c conds
+	c.add("company_id = ? AND width = ?", companyID, width)
+	c.add(buckets, args...)
+	if f.ChannelID > 0 {
+		c.add("channel_id = ?", f.ChannelID)
+	}
+	if f.Template != "" {
+		c.add("template = ?", f.Template)
+	}
+	return c.where()
 }
 
 // campaignOrTemplateConversation is the condition "conversation id sent a
