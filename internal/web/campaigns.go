@@ -109,9 +109,11 @@ func (p progressView) Can(action string) bool {
 // ReportLink opens the reports page on the campaign's channel and days.
 // The reports API filters by campaign_id, but the reports page does not
 // pass that filter on yet, so the period and channel narrow it instead.
+// The days are the viewer's, so the report counts them in the viewer's
+// zone too (tz), not the company's: around midnight the two differ.
 func (p progressView) ReportLink(v *view) string {
 	c := p.Campaign
-	q := url.Values{"channel_id": {fmt.Sprint(c.ChannelID)}}
+	q := url.Values{"channel_id": {fmt.Sprint(c.ChannelID)}, "tz": {v.zone.String()}}
 	if c.StartedAt != nil {
 		q.Set("from", c.StartedAt.In(v.zone).Format(time.DateOnly))
 		end := v.Now

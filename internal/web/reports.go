@@ -43,7 +43,7 @@ type reportsData struct {
 // reportQuery keeps the page's filters for the API (and the export links).
 func reportQuery(r *http.Request) url.Values {
 	in, out := r.URL.Query(), url.Values{}
-	for _, k := range []string{"from", "to", "channel_id", "agent_id"} {
+	for _, k := range []string{"from", "to", "tz", "channel_id", "agent_id"} {
 		if s := in.Get(k); s != "" && s != "0" {
 			out.Set(k, s)
 		}
