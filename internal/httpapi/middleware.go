@@ -61,6 +61,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		elapsed := time.Since(start)
 		s.metrics.observe(r, sw.status, elapsed)
+		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+			return // busy servers log at warn: no access line to build
+		}
 		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", sw.status), slog.Duration("duration", elapsed)}
 		if ids.company != 0 {

@@ -32,7 +32,7 @@ type enqueuer struct {
 	done    chan struct{}
 }
 
-const enqueueLinger = 10 * time.Millisecond
+const enqueueLinger = 25 * time.Millisecond
 
 func newEnqueuer(maxRows int, log *slog.Logger, insert func(context.Context, []int64) error) *enqueuer {
 	return &enqueuer{insert: insert, maxRows: maxRows, log: log,

@@ -68,11 +68,11 @@ func (g *writerGate) unlockSecond() {
 // acknowledgements while deliveries arrive faster than burstRate: answering
 // fast is what keeps Meta from timing out and retrying (or disabling our
 // webhooks), and the stored backlog drains once the burst eases. During a
-// burst each sink call is followed by a pause three times its length, so
-// processing keeps a quarter of its speed and never stops.
+// burst each sink call is followed by a pause seven times its length, so
+// processing keeps an eighth of its speed and never stops.
 const (
 	burstRate    = 5000 // deliveries per second
-	burstPause   = 3    // pause per unit of sink time during a burst
+	burstPause   = 7    // pause per unit of sink time during a burst
 	maxStepAside = 100 * time.Millisecond
 )
 
