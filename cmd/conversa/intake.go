@@ -16,17 +16,19 @@ import (
 	"github.com/conversa/conversa/internal/store"
 )
 
-// newIntake builds the Meta webhook intake. Its tuning knobs default to
-// the measured values (internal/intake Options); the CONVERSA_INTAKE_*
-// variables exist for load experiments:
+// newIntake builds the Meta webhook intake. CONVERSA_WEBHOOK_RETENTION
+// (e.g. 720h, the default) is how long processed raw webhooks are kept. Its
+// tuning knobs default to the measured values (internal/intake Options);
+// the CONVERSA_INTAKE_* variables exist for load experiments:
 //
 //	CONVERSA_INTAKE_BATCH    rows per transaction at most (256)
 //	CONVERSA_INTAKE_LINGER   how long a non-full batch waits, e.g. 1ms (0)
 //	CONVERSA_INTAKE_WRITERS  concurrent batch transactions (1 SQLite, 2×CPUs PostgreSQL)
 func newIntake(st *store.Store, cfg config, messages, templates, account intake.Sink) *intake.Intake {
 	linger, _ := time.ParseDuration(os.Getenv("CONVERSA_INTAKE_LINGER"))
+	retention, _ := time.ParseDuration(os.Getenv("CONVERSA_WEBHOOK_RETENTION"))
 	return intake.New(st, intake.Options{
-		Logger: cfg.Logger, Clock: cfg.Clock,
+		Logger: cfg.Logger, Clock: cfg.Clock, Retention: retention,
 		BatchRows: envInt("CONVERSA_INTAKE_BATCH"), Linger: linger, Writers: envInt("CONVERSA_INTAKE_WRITERS"),
 		Sinks: intake.Sinks{
 			Messages:  messages,  // internal/inbox: inbound messages and statuses

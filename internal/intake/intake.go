@@ -43,6 +43,7 @@ type Options struct {
 	QueueSize int           // deliveries waiting for a writer before 503; 0 = 8192
 	Writers   int           // concurrent batch transactions; 0 = 1 on SQLite, 2×CPUs on PostgreSQL
 	CacheTTL  time.Duration // how long channel lookups are trusted; 0 = 2 s
+	Retention time.Duration // processed webhooks are deleted this long after arrival; 0 = 30 days
 }
 
 // Intake is the webhook intake service.
@@ -69,6 +70,7 @@ func New(st *store.Store, opts Options) *Intake {
 	opts.BatchRows = orDefault(opts.BatchRows, 256)
 	opts.QueueSize = orDefault(opts.QueueSize, 8192)
 	opts.CacheTTL = orDefault(opts.CacheTTL, 2*time.Second)
+	opts.Retention = orDefault(opts.Retention, 30*24*time.Hour)
 	if opts.Writers <= 0 {
 		opts.Writers = 1
 		if st.Postgres() {

@@ -378,3 +378,29 @@ func TestRowsWithoutJobAreProcessed(t *testing.T) {
 		}
 	})
 }
+
+// The sweep deletes processed webhooks past the retention (the store test
+// TestPurgeWebhookEvents shows unprocessed ones are kept).
+func TestSweepPurgesProcessedRowsPastRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := conversa.NewShiftClock()
+		st.SetClock(clock)
+		e := newEnv(t, st, envOptions{opts: intake.Options{Clock: clock, Retention: 24 * time.Hour}})
+		clock.Advance(-48 * time.Hour)
+		if rec := e.post(textPayload(goldenWABA, goldenPhone, "wamid.old"), appSecret); rec.Code != 200 {
+			t.Fatal(rec.Code)
+		}
+		clock.Advance(47 * time.Hour)
+		if rec := e.post(textPayload(goldenWABA, goldenPhone, "wamid.recent"), appSecret); rec.Code != 200 {
+			t.Fatal(rec.Code)
+		}
+		clock.Advance(time.Hour)
+		e.waitProcessed(e.alpha.ID, 2)
+		if err := e.in.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if rows := e.rows(e.alpha.ID); len(rows) != 1 || !strings.Contains(string(rows[0].Body), "wamid.recent") {
+			t.Fatalf("after the sweep %d rows are left, want only the recent one", len(rows))
+		}
+	})
+}

@@ -52,7 +52,9 @@ func (in *Intake) Register(w *river.Workers) {
 // SweepArgs is the periodic job that enqueues processing for rows left
 // unprocessed for sweepAge: rows whose node crashed between their commit and
 // their job's insert, while the other nodes keep running. Younger rows are
-// left alone: their job is normally just waiting its turn in a backlog.
+// left alone: their job is normally just waiting its turn in a backlog. It
+// also deletes processed rows past Options.Retention (the raw copies are
+// for recovery and support, not an archive: messages keep what matters).
 type SweepArgs struct{}
 
 func (SweepArgs) Kind() string { return "sweep_webhooks" }
@@ -60,6 +62,7 @@ func (SweepArgs) Kind() string { return "sweep_webhooks" }
 const (
 	sweepEvery = time.Minute
 	sweepAge   = 5 * time.Minute
+	purgeBatch = 5000 // rows per DELETE, so no statement holds the writer long
 )
 
 type sweepWorker struct {
@@ -71,9 +74,19 @@ func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 	return w.in.Sweep(ctx)
 }
 
-// Sweep enqueues processing for the rows unprocessed for sweepAge.
+// Sweep enqueues processing for the rows unprocessed for sweepAge and
+// deletes the processed rows older than the retention.
 func (in *Intake) Sweep(ctx context.Context) error {
-	return in.requeue(ctx, in.opts.Clock.Now().Add(-sweepAge))
+	now := in.opts.Clock.Now()
+	if err := in.requeue(ctx, now.Add(-sweepAge)); err != nil {
+		return err
+	}
+	for {
+		n, err := in.st.PurgeWebhookEvents(ctx, now.Add(-in.opts.Retention), purgeBatch)
+		if err != nil || n < purgeBatch {
+			return err
+		}
+	}
 }
 
 // Periodic is the sweep's schedule (jobs.Options.Periodic).

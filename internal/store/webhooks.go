@@ -111,6 +111,14 @@ func (s *Store) RecordWebhookEventFailure(ctx context.Context, id int64, failure
 	return err
 }
 
+// PurgeWebhookEvents deletes up to limit processed webhooks received before
+// t, oldest first, and says how many went. Unscoped: retention applies to
+// every company alike. Unprocessed rows are never deleted, however old.
+func (s *Store) PurgeWebhookEvents(ctx context.Context, before time.Time, limit int) (int64, error) {
+	return affected(s.w.exec(ctx, "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events "+
+		"WHERE processed_at IS NOT NULL AND received_at < ? ORDER BY id LIMIT ?)", before, limit))
+}
+
 func (s *Store) queryWebhookEvents(ctx context.Context, q string, args ...any) ([]WebhookEvent, error) {
 	rows, err := s.r.query(ctx, q, args...)
 	if err != nil {

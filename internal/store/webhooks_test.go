@@ -95,3 +95,42 @@ func TestUnprocessedWebhookEventIDs(t *testing.T) {
 		}
 	})
 }
+
+// Retention deletes processed rows received before the cut-off, oldest
+// first and at most limit, and never an unprocessed row.
+func TestPurgeWebhookEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, g := newChannelCompany(t, s, "acme", 1)
+		ch, err := s.CreateChannel(ctx, wabaChannel(c, g, "111"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]store.NewWebhookEvent, 4)
+		for i := range rows {
+			rows[i] = store.NewWebhookEvent{CompanyID: c.ID, ChannelID: ch.ID, Body: []byte("{}")}
+		}
+		ids, err := s.InsertWebhookEvents(ctx, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(ids)
+		if err := s.MarkWebhookEventsProcessed(ctx, ids[:3], time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.PurgeWebhookEvents(ctx, time.Now().Add(-time.Minute), 10); err != nil || n != 0 {
+			t.Fatalf("rows newer than the cut-off purged: %d %v", n, err)
+		}
+		later := time.Now().Add(time.Minute)
+		if n, err := s.PurgeWebhookEvents(ctx, later, 2); err != nil || n != 2 {
+			t.Fatalf("first purge: %d %v, want 2", n, err)
+		}
+		if n, err := s.PurgeWebhookEvents(ctx, later, 10); err != nil || n != 1 {
+			t.Fatalf("second purge: %d %v, want 1", n, err)
+		}
+		left, err := s.WebhookEvents(ctx, c.ID, 0, 10)
+		if err != nil || len(left) != 1 || left[0].ID != ids[3] {
+			t.Fatalf("left %v %v, want only the unprocessed row %d", left, err, ids[3])
+		}
+	})
+}
