@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conversa/conversa/internal/conversa"
 	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/store/storetest"
 )
@@ -64,20 +65,7 @@ func TestWebhookEvents(t *testing.T) {
 func TestUnprocessedWebhookEventIDs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c, g := newChannelCompany(t, s, "acme", 1)
-		ch, err := s.CreateChannel(ctx, wabaChannel(c, g, "111"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := make([]store.NewWebhookEvent, 5)
-		for i := range rows {
-			rows[i] = store.NewWebhookEvent{CompanyID: c.ID, ChannelID: ch.ID, Body: []byte("{}")}
-		}
-		ids, err := s.InsertWebhookEvents(ctx, rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(ids)
+		_, ids := storedWebhooks(t, s, 5)
 		if err := s.MarkWebhookEventsProcessed(ctx, ids[1:2], time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -101,20 +89,7 @@ func TestUnprocessedWebhookEventIDs(t *testing.T) {
 func TestPurgeWebhookEvents(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		c, g := newChannelCompany(t, s, "acme", 1)
-		ch, err := s.CreateChannel(ctx, wabaChannel(c, g, "111"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := make([]store.NewWebhookEvent, 4)
-		for i := range rows {
-			rows[i] = store.NewWebhookEvent{CompanyID: c.ID, ChannelID: ch.ID, Body: []byte("{}")}
-		}
-		ids, err := s.InsertWebhookEvents(ctx, rows)
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(ids)
+		c, ids := storedWebhooks(t, s, 4)
 		if err := s.MarkWebhookEventsProcessed(ctx, ids[:3], time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -133,4 +108,26 @@ func TestPurgeWebhookEvents(t *testing.T) {
 			t.Fatalf("left %v %v, want only the unprocessed row %d", left, err, ids[3])
 		}
 	})
+}
+
+// storedWebhooks stores n empty webhooks for a new company's channel and
+// returns the company and the rows' ids in order.
+func storedWebhooks(t *testing.T, s *store.Store, n int) (conversa.Company, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	c, g := newChannelCompany(t, s, "acme", 1)
+	ch, err := s.CreateChannel(ctx, wabaChannel(c, g, "111"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]store.NewWebhookEvent, n)
+	for i := range rows {
+		rows[i] = store.NewWebhookEvent{CompanyID: c.ID, ChannelID: ch.ID, Body: []byte("{}")}
+	}
+	ids, err := s.InsertWebhookEvents(ctx, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(ids)
+	return c, ids
 }
