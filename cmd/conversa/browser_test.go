@@ -162,14 +162,39 @@ func trimText(s string) string {
 // fires "input" for the live previews).
 func fill(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.WaitVisible(chromedp.CSS(sel)),
+		visible(sel),
 		chromedp.SetValue(chromedp.CSS(sel), value),
 		js(fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("input",{bubbles:true}))`, sel)),
 	)
 }
 
+// click waits for sel and clicks it.
 func click(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+	return retrying(chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel))))
+}
+
+// visible waits until sel is shown.
+func visible(sel string) chromedp.Action[chromedp.Void] {
+	return retrying(chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// retrying runs a until it succeeds or the step's deadline passes. Live
+// parts of a page (SSE refreshes) may replace an element between finding
+// it and acting on it; the action then starts again on the new one.
+func retrying(a chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for {
+			_, err := a(ctx, t)
+			if err == nil || ctx.Err() != nil {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
 }
 
 // js runs a statement in the page, ignoring its value.

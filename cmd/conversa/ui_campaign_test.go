@@ -64,7 +64,7 @@ func (w *walk) campaign(csvPath string) {
 		textContains("#campaigns", w.tr("campaigns.none")))
 	w.step("upload form", stepTimeout, click("#new-campaign"), fill("#cl-name", "Clientes VIP"),
 		chromedp.SetUploadFiles(chromedp.CSS("#cl-file"), []string{csvPath}))
-	w.step("import report", stepTimeout, click("#upload-csv"), chromedp.WaitVisible(chromedp.CSS("#import-report")),
+	w.step("import report", stepTimeout, click("#upload-csv"), visible("#import-report"),
 		textContains("#import-accepted", w.tr("campaigns.accepted", accepted)),
 		textContains("#rejected-rows", w.tr("reject.duplicate")), textContains("#rejected-rows", w.tr("reject.invalid_phone")))
 	w.step("template and preview", stepTimeout, selectByText("#cp-template", "pedido_enviado"),
@@ -73,14 +73,14 @@ func (w *walk) campaign(csvPath string) {
 		textContains("#campaign-preview-cost", w.tr("campaigns.cost_each")),
 		js(`document.getElementById("campaign-preview").scrollIntoView({block: "center"})`))
 	w.step("estimate", stepTimeout, fill("#cp-name", "Black Friday "+w.lang), click("#create-campaign"),
-		chromedp.WaitVisible(chromedp.CSS("#estimate")), textContains("#est-recipients", fmt.Sprint(accepted)),
+		visible("#estimate"), textContains("#est-recipients", fmt.Sprint(accepted)),
 		textContains("#est-cost", w.money()), textContains("#est-exclusions", w.tr("reject.duplicate")),
-		chromedp.WaitVisible(chromedp.CSS(`[role=progressbar][aria-valuenow="0"]`)))
+		visible(`[role=progressbar][aria-valuenow="0"]`))
 	cost := w.evalString(`document.querySelector("#est-cost strong").textContent.replace(/[^0-9.,]/g, "")`)
 	// The simulator accepts at the number's pace (80/s): the bar fills
 	// within seconds, live, without reloading the page.
-	w.step("sending", stepTimeout, click("#start-campaign"), chromedp.WaitVisible(chromedp.CSS("#campaign-progress[data-status=running], #campaign-progress[data-status=completed]")))
-	w.step("progress 100 %", 60*time.Second, chromedp.WaitVisible(chromedp.CSS(`#campaign-progress[data-status=completed] [role=progressbar][aria-valuenow="100"]`)),
+	w.step("sending", stepTimeout, click("#start-campaign"), visible("#campaign-progress[data-status=running], #campaign-progress[data-status=completed]"))
+	w.step("progress 100 %", 60*time.Second, visible(`#campaign-progress[data-status=completed] [role=progressbar][aria-valuenow="100"]`),
 		textContains("#count-pending", "0"), textContains("#campaign-progress", w.tr("cstatus.completed")),
 		textContains("#campaign-recipients", "Cliente 01"))
 	// The report counts what the campaign sent: its spend is the estimate's.

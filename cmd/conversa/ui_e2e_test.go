@@ -82,7 +82,7 @@ func (w *walk) login() {
 func (w *walk) signIn(name string) {
 	w.step(name, stepTimeout, fill("#domain", demoDomain), fill("#email", "admin@demo.example"), fill("#password", demoPassword),
 		click("form[data-api] button[type=submit]"),
-		chromedp.WaitVisible(chromedp.CSS("nav.nav")), textContains("nav.nav", w.tr("nav.channels")))
+		visible("nav.nav"), textContains("nav.nav", w.tr("nav.channels")))
 }
 
 func (w *walk) users() {
@@ -95,10 +95,10 @@ func (w *walk) onboarding() {
 	w.need("GET /sim/_sim/account", "the embedded simulator")
 	w.step("channel group", stepTimeout, w.open("/app/admin/channels"),
 		fill("#g-name", "Vendas"), click("form[data-api='/api/v1/channel-groups'] button"),
-		textContains("#channels", "Vendas"), chromedp.WaitVisible(chromedp.CSS("#ob-name")))
+		textContains("#channels", "Vendas"), visible("#ob-name"))
 	w.need("GET /api/v1/onboarding", "the onboarding wizard")
 	w.step("step-up prompt", stepTimeout, fill("#ob-name", "WhatsApp Vendas"), click("#start-onboarding"),
-		chromedp.WaitVisible(chromedp.CSS("#stepup-pw")), textContains("#stepup", w.tr("stepup.title")))
+		visible("#stepup-pw"), textContains("#stepup", w.tr("stepup.title")))
 	w.step("wizard signup", stepTimeout, fill("#stepup-pw", demoPassword), click("#stepup button[type=submit]"),
 		wizardAt("signup"))
 	w.step("wizard account", stepTimeout, click("#wizard-next"), wizardAt("account"))
@@ -112,7 +112,7 @@ func (w *walk) onboarding() {
 }
 
 func wizardAt(step string) chromedp.Action[chromedp.Void] {
-	return chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf("#wizard[data-step=%q]", step)))
+	return visible(fmt.Sprintf("#wizard[data-step=%q]", step))
 }
 
 // readiness opens the channel's checklist; the sandbox account has no
@@ -120,13 +120,13 @@ func wizardAt(step string) chromedp.Action[chromedp.Void] {
 // does through the simulator, and the checklist turns that item green.
 func (w *walk) readiness() {
 	w.step("readiness checklist", stepTimeout, click("#wizard-next"),
-		chromedp.WaitVisible(chromedp.CSS("#readiness [data-key=payment_method]")),
+		visible("#readiness [data-key=payment_method]"),
 		textContains("#readiness", w.tr("readiness.number_verified")))
 	w.channel = w.evalString(`location.pathname.split("/").pop()`)
 	w.wabaID = w.simPhone(w.phoneID)
 	w.simPost("/_sim/wabas/"+w.wabaID+"/payment-method", `{"present":true}`)
 	w.step("payment method added", stepTimeout, chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS("#readiness li.ok[data-key=payment_method]")))
+		visible("#readiness li.ok[data-key=payment_method]"))
 }
 
 // errText picks the API's sentence in the walk's language (the API

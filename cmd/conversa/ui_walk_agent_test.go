@@ -40,7 +40,7 @@ func (w *walk) agentDay() {
 	w.switchToAgent()
 	w.filterByGroup()
 	w.step("assign to me", stepTimeout, tap("#take"), textContains("#assignee", "Alice Agente"),
-		chromedp.WaitVisible(chromedp.CSS("#give-back")))
+		visible("#give-back"))
 	w.customerSendsPhoto()
 	w.cannedReply()
 	w.note()
@@ -62,13 +62,13 @@ func (w *walk) setUp() {
 		until(`[...document.querySelectorAll("#channels section")].some((s) => s.querySelector("h2").textContent === "Atendimento"
 			&& s.textContent.includes("WhatsApp Vendas") && !!s.querySelector('[data-member="agent@demo.example"]'))`))
 	w.step("conversation back to the queue", stepTimeout, chromedp.Navigate(w.convURL), tap("#give-back"),
-		textContains("#assignee", w.tr("inbox.nobody")), chromedp.WaitVisible(chromedp.CSS("#take")))
+		textContains("#assignee", w.tr("inbox.nobody")), visible("#take"))
 }
 
 func (w *walk) switchToAgent() {
-	w.step("admin logs out", stepTimeout, click(`form[data-api="/api/v1/auth/logout"] button`), chromedp.WaitVisible(chromedp.CSS("#domain")))
+	w.step("admin logs out", stepTimeout, click(`form[data-api="/api/v1/auth/logout"] button`), visible("#domain"))
 	w.step("agent logs in", stepTimeout, fill("#domain", demoDomain), fill("#email", agentEmail), fill("#password", demoPassword),
-		click("form[data-api] button[type=submit]"), chromedp.WaitVisible(chromedp.CSS("nav.nav")),
+		click("form[data-api] button[type=submit]"), visible("nav.nav"),
 		textContains(".who", "Alice Agente"), textContains("nav.nav", w.tr("nav.inbox")))
 }
 
@@ -76,10 +76,10 @@ func (w *walk) switchToAgent() {
 // itself) and opens the conversation from it.
 func (w *walk) filterByGroup() {
 	w.step("filter by group", stepTimeout, w.open("/app/inbox"), openFilters,
-		chooseFilter("#f-group", "Atendimento"), chromedp.WaitVisible(chromedp.CSS("#clear-filters")),
+		chooseFilter("#f-group", "Atendimento"), visible("#clear-filters"),
 		textContains(".more-filters summary", "(1)"), textContains("#convs", "Ana Cliente"))
 	w.step("open from the list", stepTimeout, tap("#convs a[data-conversation]"),
-		chromedp.WaitVisible(chromedp.CSS("#contact-card")), textContains("#contact-name", "Ana Cliente"),
+		visible("#contact-card"), textContains("#contact-name", "Ana Cliente"),
 		textContains("#assignee", w.tr("inbox.nobody")))
 }
 
@@ -93,7 +93,7 @@ func (w *walk) customerSendsPhoto() {
 		"media_base64": base64.StdEncoding.EncodeToString(photoPNG()), "mime_type": "image/png"})
 	w.simPost("/_sim/customers/messages", string(body))
 	img := `.bubble.in[data-type="image"] .media img`
-	w.step("customer's photo arrives", stepTimeout, chromedp.WaitVisible(chromedp.CSS(img)),
+	w.step("customer's photo arrives", stepTimeout, visible(img),
 		until(`(() => { const i = document.querySelector('`+img+`'); return i.complete && i.naturalWidth === 320; })()`),
 		textContains(`.bubble.in[data-type="image"] .quote`, quoted.Text), textContains(`.bubble.in[data-type="image"]`, "Chegou assim"),
 		js(`document.querySelector('`+img+`').scrollIntoView({block: "center"})`))
@@ -104,9 +104,9 @@ func (w *walk) customerSendsPhoto() {
 // searched and clicked in the picker. Then it is sent.
 func (w *walk) cannedReply() {
 	pick := `#canned[open] button[data-shortcut="prazo"]`
-	look, use := chromedp.Steps(chromedp.SendKeys(chromedp.CSS("#c-body"), "/pra"), chromedp.WaitVisible(chromedp.CSS(pick))), pressEnter()
+	look, use := chromedp.Steps(chromedp.SendKeys(chromedp.CSS("#c-body"), "/pra"), visible(pick)), pressEnter()
 	if w.lang == "en" {
-		look, use = chromedp.Steps(click("#canned summary"), fill("#canned-q", "prazo"), chromedp.WaitVisible(chromedp.CSS(pick))), click(pick)
+		look, use = chromedp.Steps(click("#canned summary"), fill("#canned-q", "prazo"), visible(pick)), click(pick)
 	}
 	w.step("canned response picker", stepTimeout, look)
 	w.step("canned response", stepTimeout, use, until(fmt.Sprintf(`document.getElementById("c-body").value === %q`, cannedText)))
@@ -138,15 +138,15 @@ func (w *walk) label() {
 		textContains("#conv-labels", labelName))
 	w.step("filter by label", stepTimeout, openFilters, chooseFilter("#f-label", labelName),
 		textContains(".more-filters summary", "(2)"), textContains("#convs", "Ana Cliente"))
-	w.step("back to the conversation", stepTimeout, tap("#convs a[data-conversation]"), chromedp.WaitVisible(chromedp.CSS("#resolve")))
+	w.step("back to the conversation", stepTimeout, tap("#convs a[data-conversation]"), visible("#resolve"))
 }
 
 func (w *walk) resolveAndReopen() {
 	w.step("resolve", stepTimeout, tap("#resolve"), textContains("#conv-status", w.tr("cstatus.resolved")),
-		chromedp.WaitVisible(chromedp.CSS("#reopen")))
+		visible("#reopen"))
 	w.step("resolved tab", stepTimeout, tap(`.tabs a[data-tab="resolved"]`), textContains("#convs", "Ana Cliente"))
 	w.step("reopen", stepTimeout, tap("#convs a[data-conversation]"), tap("#reopen"),
-		textContains("#conv-status", w.tr("cstatus.open")), chromedp.WaitVisible(chromedp.CSS("#resolve")),
+		textContains("#conv-status", w.tr("cstatus.open")), visible("#resolve"),
 		textContains("#assignee", "Alice Agente"))
 }
 
@@ -154,12 +154,12 @@ func (w *walk) resolveAndReopen() {
 // gives way to the thread, with a way back and a jump to the panel.
 func (w *walk) phoneSize() {
 	w.step("phone-sized thread", stepTimeout, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(".thread-nav .back")), chromedp.WaitNotVisible(chromedp.CSS(".convlist")),
-		chromedp.WaitVisible(chromedp.CSS("#c-body")))
-	w.step("phone-sized panel", stepTimeout, click(".thread-nav .to-panel"), chromedp.WaitVisible(chromedp.CSS("#note-form")),
+		visible(".thread-nav .back"), chromedp.WaitNotVisible(chromedp.CSS(".convlist")),
+		visible("#c-body"))
+	w.step("phone-sized panel", stepTimeout, click(".thread-nav .to-panel"), visible("#note-form"),
 		js(`document.getElementById("contact-card").scrollIntoView()`))
 	w.step("desktop again", stepTimeout, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(w.convURL),
-		chromedp.WaitVisible(chromedp.CSS(".convlist")))
+		visible(".convlist"))
 }
 
 // openFilters opens the list's filters unless a filter already keeps them open.
@@ -168,7 +168,7 @@ var openFilters = js(`document.querySelector(".more-filters").open = true`)
 // chooseFilter picks a list filter's option by its label; the page then
 // applies it, navigating, so the change fires after this script returns.
 func chooseFilter(sel, text string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), js(fmt.Sprintf(`(() => { const s = document.querySelector(%q);
+	return chromedp.Steps(visible(sel), js(fmt.Sprintf(`(() => { const s = document.querySelector(%q);
 		s.value = [...s.options].find((o) => o.textContent === %q).value;
 		setTimeout(() => s.dispatchEvent(new Event("change", {bubbles: true})), 0); })()`, sel, text)))
 }

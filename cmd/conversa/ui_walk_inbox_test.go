@@ -21,7 +21,7 @@ func (w *walk) template() {
 		fill("#t-ex-1", "Ana"), fill("#t-ex-2", "12345"), fill("#t-footer", "Loja Demo"),
 		textContains("[data-preview-body]", "Olá Ana, seu pedido 12345 foi enviado!"))
 	row := fmt.Sprintf("tr[data-template=%q]", w.tplName)
-	w.step("template submitted", stepTimeout, click("#submit-template"), chromedp.WaitVisible(chromedp.CSS(row)))
+	w.step("template submitted", stepTimeout, click("#submit-template"), visible(row))
 	// The simulator reviews after its delay; the list follows live.
 	w.step("template approved", stepTimeout, textContains(row+" .badge", w.tr("tstatus.APPROVED")))
 }
@@ -34,7 +34,7 @@ func (w *walk) startConversation() {
 		textContains("#tpl-preview-text", "Olá Ana, seu pedido 98765 foi enviado!"),
 		textContains("#tpl-cost", w.tr("compose.cost")), textContains("#tpl-to", "+5511987654321"))
 	w.step("conversation started", stepTimeout, click("#start-send"),
-		chromedp.WaitVisible(chromedp.CSS(".bubble.out")), textContains("#thread-messages", "98765"),
+		visible(".bubble.out"), textContains("#thread-messages", "98765"),
 		textContains("#window", w.tr("inbox.never_wrote")), textContains("#contact-name", w.tr("inbox.no_name")))
 	w.convURL = w.url()
 }
@@ -58,12 +58,12 @@ func (w *walk) customerReplies() {
 	w.n = tab.n
 	// The profile name comes with the reply: the contact panel follows live.
 	w.step("reply arrives live", stepTimeout, textContains(".bubble.in", "Chegou sim"),
-		chromedp.WaitVisible(chromedp.CSS("#composer[data-window=open]")), chromedp.WaitVisible(chromedp.CSS("#window[data-expires]")),
+		visible("#composer[data-window=open]"), visible("#window[data-expires]"),
 		textContains("#contact-name", "Ana Cliente"))
 	w.step("free-form reply", stepTimeout, fill("#c-body", "Que ótimo, Ana! 😊"), click("#c-send"),
 		textContains("#thread-messages", "Que ótimo, Ana!"))
 	// The phone page marks what it shows as read; the ticks turn blue live.
-	w.step("read ticks", stepTimeout, chromedp.WaitVisible(chromedp.CSS(".bubble.out:last-of-type .ticks.read")))
+	w.step("read ticks", stepTimeout, visible(".bubble.out:last-of-type .ticks.read"))
 	tab.n = w.n
 	tab.step("customer sees the reply", stepTimeout, textContains("#chat", "Que ótimo, Ana!"))
 	w.n = tab.n
@@ -74,19 +74,19 @@ func (w *walk) customerReplies() {
 // back on the conversation, whose composer now offers templates only.
 func (w *walk) closeWindow() {
 	w.simPost("/_sim/clock", `{"advance":"24h"}`)
-	w.step("clock moved 24 h", stepTimeout, chromedp.Navigate(w.convURL), chromedp.WaitVisible(chromedp.CSS("#domain, #composer")))
+	w.step("clock moved 24 h", stepTimeout, chromedp.Navigate(w.convURL), visible("#domain, #composer"))
 	if w.evalString(`document.getElementById("domain") ? "login" : "inbox"`) == "login" {
 		w.signIn("login again")
 	}
-	w.step("composer offers templates", stepTimeout, chromedp.WaitVisible(chromedp.CSS("#composer[data-window=closed]")),
-		chromedp.WaitVisible(chromedp.CSS("#tp-template")), textContains("#window-closed", w.tr("inbox.closed_help")),
+	w.step("composer offers templates", stepTimeout, visible("#composer[data-window=closed]"),
+		visible("#tp-template"), textContains("#window-closed", w.tr("inbox.closed_help")),
 		textContains("#window", w.tr("js.window.closed")))
 }
 
 // selectByText picks the option whose label contains text and fires
 // "change", as a person choosing it would.
 func selectByText(sel, text string) chromedp.Action[chromedp.Void] {
-	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	return chromedp.Steps(visible(sel), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		ok, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const s = document.querySelector(%q);
 			const o = [...s.options].find((o) => o.textContent.includes(%q)); if (!o) return false;
 			s.value = o.value; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, sel, text))(ctx, t)

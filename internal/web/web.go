@@ -28,7 +28,7 @@ var staticFS embed.FS
 
 // Paths are the prefixes the UI serves; the server mounts the UI handler at
 // each of them beside the API.
-var Paths = []string{"GET /{$}", "/login", "/lang", "/static/", "/app/"}
+var Paths = []string{"GET /{$}", "GET /favicon.ico", "/login", "/lang", "/static/", "/app/"}
 
 // Config holds the UI's dependencies.
 type Config struct {
@@ -75,6 +75,8 @@ func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.mux.ServeHTTP
 func (u *UI) routes() *http.ServeMux {
 	m := http.NewServeMux()
 	m.Handle("GET /static/", u.static())
+	// Browsers ask for /favicon.ico on their own, whatever the page links.
+	m.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	m.HandleFunc("GET /{$}", u.home)
 	m.HandleFunc("GET /login", u.loginPage)
 	m.HandleFunc("GET /lang", u.switchLang)
