@@ -75,10 +75,22 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{}
+		c.hc = &http.Client{Transport: newTransport()}
 	}
 	c.retries = max(c.retries, 0)
 	return c, nil
+}
+
+// maxIdlePerHost is how many idle keep-alive connections to the Graph API
+// the default client keeps. Campaigns keep dozens of sends in flight per
+// number; with Go's default of 2 most calls would dial, and against Meta do
+// a TLS handshake, anew.
+const maxIdlePerHost = 256
+
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = maxIdlePerHost, maxIdlePerHost
+	return t
 }
 
 // Version reports the Graph API version in use.
