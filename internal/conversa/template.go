@@ -1,7 +1,6 @@
 package conversa
 
 import (
-	"regexp"
 	"strings"
 	"time"
 )
@@ -100,18 +99,6 @@ func (t *Template) Component(typ string) *TemplateComponent {
 
 // Named reports whether variables are named ({{first_name}}) not numbered.
 func (t *Template) Named() bool { return strings.EqualFold(t.ParameterFormat, "NAMED") }
-
-var variableRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_]+)\s*\}\}`)
-
-// Variables returns the variable names in text, in order ("1", "2" or
-// "first_name").
-func Variables(text string) []string {
-	var out []string
-	for _, m := range variableRE.FindAllStringSubmatch(text, -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
 
 // BodyVariables are the variables a sender must fill in the body.
 func (t *Template) BodyVariables() []string {

@@ -188,17 +188,6 @@ func (t *Template) HeaderText(v TemplateValues) string {
 	return fillVariables(h.Text, byName)
 }
 
-// fillVariables replaces each {{name}} with its value; names without one
-// stay as they are, so a preview shows what is still missing.
-func fillVariables(text string, byName map[string]string) string {
-	return variableRE.ReplaceAllStringFunc(text, func(m string) string {
-		if v, ok := byName[variableRE.FindStringSubmatch(m)[1]]; ok {
-			return v
-		}
-		return m
-	})
-}
-
 // buttonLabel names a button in sentences: its index and label.
 func buttonLabel(in TemplateInput) string {
 	return strconv.Itoa(in.Index) + " (" + strconv.Quote(in.Name) + ")"
