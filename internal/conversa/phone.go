@@ -1,6 +1,7 @@
 package conversa
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -51,11 +52,32 @@ func CanonicalWAID(waID string) string {
 // PhoneRegion returns the ISO region of an E.164 number or WhatsApp id
 // ("BR"), or "" when unknown; prices are looked up by it.
 func PhoneRegion(number string) string {
-	num, err := phonenumbers.Parse("+"+onlyDigits(number), "")
+	digits := onlyDigits(number)
+	if region, ok := singleRegion(digits); ok {
+		return region
+	}
+	num, err := phonenumbers.Parse("+"+digits, "")
 	if err != nil {
 		return ""
 	}
 	return phonenumbers.GetRegionCodeForNumber(num)
+}
+
+// singleRegion answers without parsing when the number's country code
+// belongs to one region only (+55 is always BR): parsing is costly, and
+// campaigns price every recipient. Country codes are 1 to 3 digits and
+// none is a prefix of another. Shared codes (+1, +7, +44...) need the parse.
+func singleRegion(digits string) (string, bool) {
+	if len(digits) < 8 || len(digits) > 15 { // leave odd lengths to the parser's checks
+		return "", false
+	}
+	for n := 1; n <= 3; n++ {
+		cc, _ := strconv.Atoi(digits[:n])
+		if regions := phonenumbers.GetRegionCodesForCountryCode(cc); len(regions) > 0 {
+			return regions[0], len(regions) == 1
+		}
+	}
+	return "", false
 }
 
 func onlyDigits(s string) string {

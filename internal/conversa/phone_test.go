@@ -1,6 +1,12 @@
 package conversa
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+)
 
 func TestNormalizePhone(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -43,5 +49,36 @@ func TestPhoneRegion(t *testing.T) {
 		if got := PhoneRegion(in); got != want {
 			t.Errorf("PhoneRegion(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The shortcut for single-region country codes must answer what the full
+// parse answers, for every country code and number length.
+func TestPhoneRegionShortcut(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	shortcuts := 0
+	for cc := 1; cc < 1000; cc++ {
+		for length := 6; length <= 16; length++ {
+			digits := strconv.Itoa(cc)
+			for len(digits) < length {
+				digits += strconv.Itoa(r.IntN(10))
+			}
+			want := ""
+			if num, err := phonenumbers.Parse("+"+digits, ""); err == nil {
+				want = phonenumbers.GetRegionCodeForNumber(num)
+			}
+			if got, ok := singleRegion(digits); ok {
+				shortcuts++
+				if got != want {
+					t.Fatalf("singleRegion(%s) = %q, the parse says %q", digits, got, want)
+				}
+			}
+			if got := PhoneRegion(digits); got != want {
+				t.Fatalf("PhoneRegion(%s) = %q, want %q", digits, got, want)
+			}
+		}
+	}
+	if shortcuts == 0 {
+		t.Fatal("the shortcut never answered")
 	}
 }
