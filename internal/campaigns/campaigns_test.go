@@ -61,12 +61,20 @@ func TestCampaignSendsEveryoneOnceWithEstimate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, 1000)
 		c := e.campaign(campaigntest.CSV(1, 300)+"Sem desconto,+5511900000999,\n", campaigntest.Marketing)
+		// The company's own prices, not Meta's defaults, price the estimate
+		// and every message sent.
+		table := conversa.DefaultPriceTable()
+		br := table.Rates["BR"]
+		br.Marketing = 123_456 // micro-USD
+		table.Rates["BR"] = br
+		if err := st.SetPriceTable(ctx, e.company(), table); err != nil {
+			t.Fatal(err)
+		}
 		est, err := e.svc.Estimate(ctx, e.company(), c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		table := conversa.DefaultPriceTable()
-		wantCost := table.Cost("BR", conversa.CategoryMarketing, false) * 300
+		wantCost := br.Marketing * 300
 		if est.Recipients != 300 || est.Excluded["missing_variable"] != 1 || est.ExpectedCost != wantCost ||
 			len(est.ByCountry) != 1 || est.ByCountry[0].Country != "BR" {
 			t.Fatalf("estimate = %+v, want 300 recipients costing %v", est, wantCost)
@@ -80,7 +88,8 @@ func TestCampaignSendsEveryoneOnceWithEstimate(t *testing.T) {
 		}
 		rs := e.recipients(c.ID)
 		m, err := st.Message(ctx, e.company(), *rs[0].MessageID)
-		if err != nil || m.WAMID == "" || !strings.Contains(m.Text, "Cliente 0") || m.Category != conversa.CategoryMarketing {
+		if err != nil || m.WAMID == "" || !strings.Contains(m.Text, "Cliente 0") || m.Category != conversa.CategoryMarketing ||
+			m.ExpectedCost != br.Marketing {
 			t.Fatalf("message = %+v, %v", m, err)
 		}
 	})

@@ -46,6 +46,7 @@ type run struct {
 	c        conversa.Campaign
 	ch       conversa.Channel
 	tpl      conversa.Template
+	prices   conversa.PriceTable // the company's, as the estimate used
 	pacer    *pacer
 	ctx      context.Context
 	stop     context.CancelFunc
@@ -101,6 +102,10 @@ func (e *Engine) newRun(parent context.Context, c conversa.Campaign) (*run, erro
 			"The template can't be sent any more: %s", conversa.ErrorMessage(err, "en")).
 			Pt("O modelo não pode mais ser enviado: %s", conversa.ErrorMessage(err, "pt-BR")))
 	}
+	prices, err := s.store.PriceTable(parent, c.CompanyID)
+	if err != nil {
+		return nil, err
+	}
 	limit, left, err := s.tierRemaining(parent, c)
 	if err != nil {
 		return nil, err
@@ -108,7 +113,7 @@ func (e *Engine) newRun(parent context.Context, c conversa.Campaign) (*run, erro
 	if limit == 0 {
 		left = -1
 	}
-	r := &run{e: e, c: c, ch: ch, tpl: tpl, tierLeft: left, work: make(chan item, e.opts.Batch),
+	r := &run{e: e, c: c, ch: ch, tpl: tpl, prices: prices, tierLeft: left, work: make(chan item, e.opts.Batch),
 		results: make(chan result, e.opts.Batch), pacer: e.pacers.get(ch.WABA.PhoneNumberID, throughput(ch))}
 	r.ctx, r.stop = context.WithCancel(parent)
 	r.stats.start(s.clock.Now())
@@ -235,10 +240,9 @@ func (r *run) message(rc conversa.CampaignRecipient) conversa.Message {
 	v := templateValues(r.tpl, rc.Params)
 	req := inbox.TemplateRequest(r.tpl, v)
 	payload, _ := json.Marshal(req)
-	table := conversa.DefaultPriceTable()
 	return conversa.Message{CompanyID: r.c.CompanyID, Direction: conversa.Outbound, Type: req.Type, Text: r.tpl.Render(v),
 		Payload: payload, Status: conversa.StatusQueued, Category: r.tpl.Category,
-		ExpectedCost: table.Cost(conversa.PhoneRegion(rc.WAID), r.tpl.Category, false)}
+		ExpectedCost: r.prices.Cost(conversa.PhoneRegion(rc.WAID), r.tpl.Category, false)}
 }
 
 // finishIfDone completes the campaign when nothing is pending or in
