@@ -22,7 +22,7 @@ import (
 // the CONVERSA_INTAKE_* variables exist for load experiments:
 //
 //	CONVERSA_INTAKE_BATCH    rows per transaction at most (256)
-//	CONVERSA_INTAKE_LINGER   how long a non-full batch waits, e.g. 1ms (0)
+//	CONVERSA_INTAKE_LINGER   how long a batch may wait for more deliveries at most (500us; -1ns = never)
 //	CONVERSA_INTAKE_WRITERS  concurrent batch transactions (1 SQLite, 2×CPUs PostgreSQL)
 func newIntake(st *store.Store, cfg config, messages, templates, account intake.Sink) *intake.Intake {
 	linger, _ := time.ParseDuration(os.Getenv("CONVERSA_INTAKE_LINGER"))

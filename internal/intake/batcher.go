@@ -16,6 +16,9 @@ type pending struct {
 	done chan error // buffered: the batcher never blocks on a gone handler
 }
 
+// lingerGap ends a batch's wait once no delivery arrived for this long.
+const lingerGap = 100 * time.Microsecond
+
 var (
 	errOverloaded = errors.New("intake: queue full")
 	errStopped    = errors.New("intake: shutting down")
@@ -23,11 +26,11 @@ var (
 
 // batcher is the group commit: a few writer goroutines (one on SQLite,
 // whose single writer would serialise more anyway) take whatever
-// deliveries have queued up, store them in one transaction together with
-// their processing job, and only then release the waiting handlers. Under
-// load many deliveries share one commit (one fsync on PostgreSQL, one write
-// lock on SQLite); when idle, a lone delivery is written at once or after
-// a short linger. The queue is bounded: when full, submit fails fast and
+// deliveries have queued up or keep arriving (collect), store them with one
+// INSERT, and only then release the waiting handlers. Under load many
+// deliveries share one commit (one fsync on PostgreSQL, one write lock and
+// WAL append on SQLite); when idle, a lone delivery is written after
+// lingerGap. The queue is bounded: when full, submit fails fast and
 // the handler answers 503 so Meta retries later, instead of memory growing
 // without limit.
 type batcher struct {
@@ -35,6 +38,7 @@ type batcher struct {
 	write   func(ctx context.Context, rows []store.NewWebhookEvent) error
 	maxRows int
 	linger  time.Duration
+	gap     time.Duration // lingerGap (tests widen it)
 	timeout time.Duration // for one batch's transaction
 
 	arrivals rateMeter // deliveries submitted
@@ -47,7 +51,7 @@ type batcher struct {
 
 func newBatcher(queue, maxRows int, linger time.Duration, write func(context.Context, []store.NewWebhookEvent) error) *batcher {
 	return &batcher{in: make(chan *pending, queue), write: write, maxRows: maxRows, linger: linger,
-		timeout: 30 * time.Second, stop: make(chan struct{})}
+		gap: lingerGap, timeout: 30 * time.Second, stop: make(chan struct{})}
 }
 
 func (b *batcher) start(writers int) {
@@ -107,8 +111,11 @@ func (b *batcher) run() {
 	}
 }
 
-// collect adds to first whatever is already queued, then lingers briefly
-// for more unless the batch is full.
+// collect adds to first whatever is already queued, then keeps the batch
+// open while deliveries keep coming: until none arrived for lingerGap,
+// the batch is full, or it has waited linger in all. Under load the batch
+// grows to what is in flight (one commit instead of dozens: a SQLite commit
+// costs as much as a hundred rows); a lone delivery waits only lingerGap.
 func (b *batcher) collect(first *pending, timer *time.Timer) []*pending {
 	batch, rows := []*pending{first}, len(first.rows)
 queued:
@@ -120,14 +127,19 @@ queued:
 			break queued
 		}
 	}
-	if b.linger <= 0 || rows >= b.maxRows {
+	if b.linger <= 0 {
 		return batch
 	}
-	timer.Reset(b.linger)
-	defer timer.Stop()
+	deadline := time.Now().Add(b.linger)
 	for rows < b.maxRows {
+		wait := min(b.gap, time.Until(deadline))
+		if wait <= 0 {
+			return batch
+		}
+		timer.Reset(wait)
 		select {
 		case p := <-b.in:
+			timer.Stop()
 			batch, rows = append(batch, p), rows+len(p.rows)
 		case <-timer.C:
 			return batch

@@ -68,17 +68,20 @@ func (g *writerGate) unlockSecond() {
 // acknowledgements while deliveries arrive faster than burstRate: answering
 // fast is what keeps Meta from timing out and retrying (or disabling our
 // webhooks), and the stored backlog drains once the burst eases. During a
-// burst each sink call is followed by a pause seven times its length, so
-// processing keeps an eighth of its speed and never stops.
+// burst each sink call is followed by a pause fifteen times its length, so
+// processing keeps a sixteenth of its speed and never stops.
 const (
 	burstRate    = 5000 // deliveries per second
-	burstPause   = 7    // pause per unit of sink time during a burst
+	burstPause   = 15   // pause per unit of sink time during a burst
 	maxStepAside = 100 * time.Millisecond
 )
 
+// bursting reports whether deliveries arrive faster than burstRate.
+func (in *Intake) bursting() bool { return in.batch.arrivals.perSecond(time.Now()) >= burstRate }
+
 // stepAside pauses after a sink call that took d, during a burst.
 func (in *Intake) stepAside(ctx context.Context, d time.Duration) {
-	if in.batch.arrivals.perSecond(time.Now()) < burstRate {
+	if !in.bursting() {
 		return
 	}
 	t := time.NewTimer(min(burstPause*d, maxStepAside))

@@ -39,7 +39,7 @@ type Options struct {
 	Clock  conversa.Clock // stamps processed_at
 
 	BatchRows int           // rows per transaction at most; 0 = 256
-	Linger    time.Duration // how long a non-full batch waits for company; 0 = none
+	Linger    time.Duration // how long a batch may wait for more deliveries at most; 0 = 500 µs, < 0 = never
 	QueueSize int           // deliveries waiting for a writer before 503; 0 = 8192
 	Writers   int           // concurrent batch transactions; 0 = 1 on SQLite, 2×CPUs on PostgreSQL
 	CacheTTL  time.Duration // how long channel lookups are trusted; 0 = 2 s
@@ -69,6 +69,9 @@ func New(st *store.Store, opts Options) *Intake {
 	}
 	opts.BatchRows = orDefault(opts.BatchRows, 256)
 	opts.QueueSize = orDefault(opts.QueueSize, 8192)
+	if opts.Linger == 0 {
+		opts.Linger = 500 * time.Microsecond
+	}
 	opts.CacheTTL = orDefault(opts.CacheTTL, 2*time.Second)
 	opts.Retention = orDefault(opts.Retention, 30*24*time.Hour)
 	if opts.Writers <= 0 {
@@ -81,7 +84,7 @@ func New(st *store.Store, opts Options) *Intake {
 	}
 	in := &Intake{st: st, opts: opts, log: opts.Logger, cache: newChannelCache(st, opts.CacheTTL), gate: newWriterGate()}
 	in.batch = newBatcher(opts.QueueSize, opts.BatchRows, opts.Linger, in.storeBatch)
-	in.enq = newEnqueuer(opts.BatchRows, opts.Logger, in.insertJob)
+	in.enq = newEnqueuer(jobRows, opts.Logger, in.bursting, in.insertJob)
 	return in
 }
 
@@ -113,7 +116,7 @@ func (in *Intake) Start(ctx context.Context, jobs JobInserter) error {
 func (in *Intake) requeue(ctx context.Context, before time.Time) error {
 	var after int64
 	for n := 0; ; {
-		ids, err := in.st.UnprocessedWebhookEventIDs(ctx, before, after, in.opts.BatchRows)
+		ids, err := in.st.UnprocessedWebhookEventIDs(ctx, before, after, jobRows)
 		if err != nil || len(ids) == 0 {
 			if n > 0 {
 				in.log.InfoContext(ctx, "re-enqueued unprocessed webhooks", "rows", n)

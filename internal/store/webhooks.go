@@ -85,7 +85,8 @@ func (s *Store) UnprocessedWebhookEventIDs(ctx context.Context, before time.Time
 }
 
 // WebhookEvents lists the company's stored webhooks with id > afterID,
-// oldest first, at most limit (keyset paging; support and tests).
+// oldest first, at most limit (keyset paging; support and tests). It walks
+// the table by id: no index by company slows the intake's inserts for it.
 func (s *Store) WebhookEvents(ctx context.Context, companyID, afterID int64, limit int) ([]WebhookEvent, error) {
 	return s.queryWebhookEvents(ctx, "SELECT "+webhookColumns+
 		" FROM webhook_events WHERE company_id = ? AND id > ? ORDER BY id LIMIT ?", companyID, afterID, limit)
