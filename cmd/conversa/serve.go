@@ -112,6 +112,7 @@ func serve(ctx context.Context, cfg config) error {
 	handler := api.Handler()
 	ui.SetAPI(handler)
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.RegisterOnShutdown(hub.Close) // live streams never end by themselves
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -73,6 +73,7 @@ type Queue struct {
 	worker interface {
 		Start(context.Context) error
 		Stop(context.Context) error
+		StopAndCancel(context.Context) error
 	}
 	pool *pgxpool.Pool // the worker pool on PostgreSQL, closed by Stop
 }
@@ -164,12 +165,21 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Store, args river.JobArg
 	return err
 }
 
-// Start runs the workers and periodic jobs until Stop or ctx ends.
-func (q *Queue) Start(ctx context.Context) error { return q.worker.Start(ctx) }
+// Start runs the workers and periodic jobs until Stop. ctx's values reach
+// the jobs but its cancellation does not: River would cancel every running
+// job with it (a send cut mid-call), while a shutdown should let them
+// finish, which is Stop's job.
+func (q *Queue) Start(ctx context.Context) error { return q.worker.Start(context.WithoutCancel(ctx)) }
 
-// Stop lets running jobs finish (until ctx ends) and releases the queue.
+// Stop stops fetching, lets running jobs finish until ctx ends, then
+// cancels what still runs, and releases the queue.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.worker.Stop(ctx)
+	if err != nil {
+		hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		q.worker.StopAndCancel(hard)
+	}
 	if q.pool != nil {
 		q.pool.Close()
 	}

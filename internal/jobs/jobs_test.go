@@ -131,3 +131,70 @@ func TestPurgeRunsOnStart(t *testing.T) {
 		t.Fatal("expired session was not purged")
 	})
 }
+
+type slowArgs struct{}
+
+func (slowArgs) Kind() string { return "test_slow" }
+
+// slowWorker reports when it starts, then works until release (or until
+// its own context is cancelled, which it reports as such).
+type slowWorker struct {
+	river.WorkerDefaults[slowArgs]
+	started, release chan struct{}
+	finished         chan error
+}
+
+func (w *slowWorker) Work(ctx context.Context, _ *river.Job[slowArgs]) error {
+	close(w.started)
+	select {
+	case <-w.release:
+		w.finished <- nil
+	case <-ctx.Done():
+		w.finished <- ctx.Err()
+	}
+	return nil
+}
+
+// A shutdown (the serving context cancelled, then Stop) lets a running job
+// finish instead of cancelling it midway: a send cut mid-call would leave
+// its outcome unknown.
+func TestShutdownLetsRunningJobsFinish(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := jobs.Migrate(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	w := &slowWorker{started: make(chan struct{}), release: make(chan struct{}), finished: make(chan error, 1)}
+	q, err := jobs.New(ctx, st, jobs.Options{Logger: slog.New(slog.DiscardHandler), Clock: conversa.SystemClock{},
+		SessionIdle: time.Hour, PollInterval: 20 * time.Millisecond,
+		Register: []func(*river.Workers){func(ws *river.Workers) { river.AddWorker(ws, w) }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InTx(ctx, func(tx *store.Store) error { return q.InsertTx(ctx, tx, slowArgs{}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-w.started:
+	case <-time.After(15 * time.Second):
+		t.Fatal("job never started")
+	}
+	cancel() // SIGTERM: the serving context ends first
+	stopped := make(chan error, 1)
+	go func() {
+		stopCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		stopped <- q.Stop(stopCtx)
+	}()
+	time.Sleep(100 * time.Millisecond)
+	close(w.release)
+	if err := <-w.finished; err != nil {
+		t.Fatalf("the running job was cancelled: %v", err)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+}

@@ -25,13 +25,25 @@ type Publisher interface {
 
 // Hub keeps the subscribers of this process, by company.
 type Hub struct {
-	mu   sync.RWMutex
-	subs map[int64]map[*Sub]struct{}
+	mu        sync.RWMutex
+	subs      map[int64]map[*Sub]struct{}
+	closing   chan struct{} // closed by Close: every stream ends
+	closeOnce sync.Once
 }
 
 // NewHub returns an empty in-process hub; it is also the Publisher on SQLite,
 // where there is only one node.
-func NewHub() *Hub { return &Hub{subs: map[int64]map[*Sub]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[int64]map[*Sub]struct{}{}, closing: make(chan struct{})}
+}
+
+// Close ends every live stream, now and later: the server is shutting
+// down, and an open stream would otherwise hold its graceful shutdown until
+// the deadline. Browsers reconnect to another node (or this one, restarted).
+func (h *Hub) Close() { h.closeOnce.Do(func() { close(h.closing) }) }
+
+// Closing is closed once Close was called.
+func (h *Hub) Closing() <-chan struct{} { return h.closing }
 
 // Sub is one subscriber (a browser tab's SSE stream).
 type Sub struct {

@@ -10,7 +10,7 @@ import (
 const heartbeat = 25 * time.Second
 
 // ServeSSE streams company's events to w as Server-Sent Events until the
-// client goes away. Authentication is the caller's job. A lagged subscriber
+// client goes away or the hub closes. Authentication is the caller's job. A lagged subscriber
 // gets a "resync" event and the stream ends, so the browser reloads its view
 // and reconnects instead of silently missing a message.
 func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, company int64) {
@@ -32,6 +32,8 @@ func (h *Hub) ServeSSE(w http.ResponseWriter, r *http.Request, company int64) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-h.Closing():
 			return
 		case <-sub.Lagged():
 			fmt.Fprint(w, "event: resync\ndata: {}\n\n")
