@@ -3,7 +3,6 @@ package conversa
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Error codes. They are part of the public API contract (the "code" field of
@@ -55,9 +54,10 @@ func (e *Error) Pt(format string, args ...any) *Error {
 }
 
 // Localize returns the message in lang (an Accept-Language value or a
-// locale such as "pt-BR"); anything Portuguese gets PT when present.
+// locale such as "pt-BR"): PT when Portuguese is preferred to English and
+// PT is present, else the English message.
 func (e *Error) Localize(lang string) string {
-	if e.PT != "" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(lang)), "pt") {
+	if e.PT != "" && PreferredLanguage(lang, English) == Portuguese {
 		return e.PT
 	}
 	return e.Message

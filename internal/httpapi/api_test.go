@@ -72,6 +72,8 @@ func TestLocalizedErrors(t *testing.T) {
 		{"pt-BR,pt;q=0.9,en;q=0.8", "Domínio, e-mail ou senha incorretos."},
 		{"en-US,en;q=0.9", "Wrong domain, e-mail or password."},
 		{"", "Wrong domain, e-mail or password."},
+		{"es-ES,pt-BR;q=0.9,en;q=0.5", "Domínio, e-mail ou senha incorretos."}, // the preference, not the first tag
+		{"fr-FR,en;q=0.8,pt;q=0.5", "Wrong domain, e-mail or password."},
 	}
 	for _, tt := range tests {
 		rec := e.do(req{method: "POST", path: "/api/v1/auth/login", body: loginBody("alpha", "x@alpha.com", "wrong-pass"),

@@ -100,17 +100,14 @@ func wantsCSV(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "text/csv")
 }
 
-// reportLang is lang=..., else the first language of Accept-Language
-// (pt-BR when none is English).
+// reportLang is lang=..., else Accept-Language's preference (pt-BR when
+// it names neither).
 func reportLang(r *http.Request) string {
 	l := r.URL.Query().Get("lang")
 	if l == "" {
-		l, _, _ = strings.Cut(r.Header.Get("Accept-Language"), ",")
+		l = r.Header.Get("Accept-Language")
 	}
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(l)), "en") {
-		return "en"
-	}
-	return "pt-BR"
+	return conversa.PreferredLanguage(l, conversa.Portuguese)
 }
 
 func reportParams(r *http.Request) (report.Params, error) {
