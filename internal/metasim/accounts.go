@@ -36,9 +36,16 @@ func (s *Sim) createWABA(id, businessID, name string) *waba {
 // defaultThroughput is Meta's standard Cloud API throughput per number.
 const defaultThroughput = 80
 
-// defaultPairPerMinute is lenient on purpose: people chatting never hit it,
-// only a loop hammering one recipient does.
-const defaultPairPerMinute = 600
+// Meta's pair rate limit (131056), from the Cloud API overview
+// (developers.facebook.com/docs/whatsapp/cloud-api/overview, "Pair rate
+// limits"): one message every 6 seconds to the same user (10 a minute), and
+// bursts of up to 45 messages, repaid at that rate. A token bucket of 45
+// refilled one per 6 s lets a person chatting (even a few quick replies in a
+// row) never hit it; only a loop hammering one customer does.
+const (
+	defaultPairPerMinute = 10
+	defaultPairBurst     = 45
+)
 
 func (s *Sim) addPhone(id, wabaID, cc, national, verifiedName string) *phone {
 	if id == "" {
@@ -47,7 +54,7 @@ func (s *Sim) addPhone(id, wabaID, cc, national, verifiedName string) *phone {
 	p := &phone{phoneState: phoneState{ID: id, WABAID: wabaID, CC: cc, National: national,
 		VerifiedName: verifiedName, NameStatus: nameStatusFor(verifiedName),
 		CodeStatus: "NOT_VERIFIED", Quality: "GREEN", Tier: "TIER_250",
-		MPS: defaultThroughput, PairPerMinute: defaultPairPerMinute}}
+		MPS: defaultThroughput, PairPerMinute: s.opts.PairPerMinute, PairBurst: s.opts.PairBurst}}
 	p.init()
 	s.mu.Lock()
 	s.phones[id] = p

@@ -22,7 +22,7 @@ func benchSim(b *testing.B) (*Sim, Account) {
 	b.Cleanup(func() { _ = sim.Close() })
 	acc := sim.TestAccount()
 	_ = sim.SetThroughput(acc.PhoneNumberID, 0)
-	_ = sim.SetPairRate(acc.PhoneNumberID, 0)
+	_ = sim.SetPairRate(acc.PhoneNumberID, 0, 0)
 	return sim, acc
 }
 

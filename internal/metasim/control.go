@@ -176,11 +176,15 @@ func (s *Sim) SetThroughput(phoneNumberID string, mps int) error {
 	})
 }
 
-// SetPairRate sets the pair limit, messages per minute from this number to
-// one customer (burst: a tenth of a minute's worth); <= 0 disables it.
-func (s *Sim) SetPairRate(phoneNumberID string, perMinute int) error {
+// SetPairRate sets the pair limit: messages per minute from this number to
+// one customer, and the burst allowed (<= 0: Meta's 45). perMinute <= 0
+// disables it.
+func (s *Sim) SetPairRate(phoneNumberID string, perMinute, burst int) error {
+	if burst <= 0 {
+		burst = defaultPairBurst
+	}
 	return s.updatePhone(phoneNumberID, func(p *phone) (string, bool) {
-		p.PairPerMinute = perMinute
+		p.PairPerMinute, p.PairBurst = perMinute, burst
 		return "", false
 	})
 }

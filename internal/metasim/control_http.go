@@ -219,7 +219,8 @@ func (s *Sim) ctlPhoneSetting(field string) func(*http.Request) (any, error) {
 			}
 			err = s.SetThroughput(id, int(num))
 		case field == "per_minute" && isNum:
-			err = s.SetPairRate(id, int(num))
+			burst, _ := req["burst"].(float64) // optional; 0 = Meta's burst
+			err = s.SetPairRate(id, int(num), int(burst))
 		default:
 			return nil, errors.New("missing or invalid " + field)
 		}

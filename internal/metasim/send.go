@@ -125,7 +125,7 @@ func (s *Sim) accept(p *phone, w *waba, req *sendRequest, a acceptArgs) (*sendRe
 		ch.mu.Unlock()
 		return nil, metaErr(131047, "")
 	}
-	if !ch.pairAllow(p.pairPerMinute(), now) {
+	if !ch.pairAllow(p.pairLimit(), now) {
 		ch.mu.Unlock()
 		return nil, metaErr(131056, "")
 	}
@@ -206,12 +206,6 @@ func (p *phone) isRegistered() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.Registered
-}
-
-func (p *phone) pairPerMinute() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.PairPerMinute
 }
 
 // takeInjected pops one injected error, if any.

@@ -42,7 +42,7 @@ func TestSendErrors(t *testing.T) {
 			e.send(tpl(ana, "hello_world", "en_US"))
 		}, tpl("5511911112222", "hello_world", "en_US"), "", 400, 130429},
 		{"pair rate limit", func(e *env) {
-			must(t, e.sim.SetPairRate(e.acc.PhoneNumberID, 1))
+			must(t, e.sim.SetPairRate(e.acc.PhoneNumberID, 1, 1))
 			e.send(tpl(ana, "hello_world", "en_US"))
 		}, tpl(ana, "hello_world", "en_US"), "", 400, 131056},
 		{"invalid to", nil, tpl("abc", "hello_world", "en_US"), "", 400, 100},

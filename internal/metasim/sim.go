@@ -26,6 +26,12 @@ type Options struct {
 	WebhookMaxAttempts int           // attempts per delivery before giving up (default 10)
 	WebhookWorkers     int           // delivery shards (default 8)
 	AutoRead           bool          // customers "read" every delivered message at once
+
+	// Pair rate limit of new numbers (131056): messages per minute to one
+	// customer and the burst allowed. 0 = Meta's (10/min, burst 45);
+	// PairPerMinute < 0 turns the limit off.
+	PairPerMinute int
+	PairBurst     int
 }
 
 // Account describes a ready-to-use business account.
@@ -95,6 +101,7 @@ func New(opts Options) (*Sim, error) {
 		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second, Transport: tr}
 	}
 	opts.BasePath = strings.TrimRight(opts.BasePath, "/")
+	opts.PairPerMinute, opts.PairBurst = pairDefaults(opts.PairPerMinute, opts.PairBurst)
 	s := &Sim{
 		opts: opts, clock: opts.Clock, log: opts.Logger, ids: newIDGen(),
 		media: newMediaStore(), stop: make(chan struct{}),

@@ -70,8 +70,9 @@ type phoneState struct {
 	PIN            string `json:"pin,omitempty"`
 	Quality        string `json:"quality_rating"`
 	Tier           string `json:"messaging_limit_tier"`
-	MPS            int    `json:"mps"` // throughput; <= 0 is unlimited (sim only)
-	PairPerMinute  int    `json:"pair_per_minute"`
+	MPS            int    `json:"mps"`             // throughput; <= 0 is unlimited (sim only)
+	PairPerMinute  int    `json:"pair_per_minute"` // <= 0: no pair limit
+	PairBurst      int    `json:"pair_burst"`      // 0 (older snapshots): Meta's burst
 	Code           string `json:"code,omitempty"`
 	CodeMethod     string `json:"code_method,omitempty"`
 	CodeRequests   int    `json:"code_requests"`

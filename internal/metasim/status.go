@@ -3,8 +3,6 @@ package metasim
 import (
 	"strconv"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Status webhooks and per-message pricing (Meta's PMP model, July 2025):
@@ -137,17 +135,4 @@ func (p *phone) allow(now time.Time) bool {
 	l := p.limiter
 	p.mu.Unlock()
 	return l.AllowN(now, 1)
-}
-
-// pairAllow applies the pair rate limit (per number and customer). Caller
-// holds ch.mu.
-func (ch *chat) pairAllow(perMinute int, now time.Time) bool {
-	if perMinute <= 0 {
-		return true
-	}
-	lim := rate.Limit(float64(perMinute) / 60)
-	if ch.pair == nil || ch.pair.Limit() != lim {
-		ch.pair = rate.NewLimiter(lim, max(1, perMinute/6))
-	}
-	return ch.pair.AllowN(now, 1)
 }

@@ -284,7 +284,7 @@ func TestRoundTripSendErrors(t *testing.T) {
 		{"100 invalid parameter", nil, text("abc", "x"), 100,
 			func(err error) bool { return wa.ToConversa(err).Code == conversa.EINVALID }},
 		{"131056 pair rate", func() {
-			must(t, r.sim.SetPairRate(r.acc.PhoneNumberID, 1))
+			must(t, r.sim.SetPairRate(r.acc.PhoneNumberID, 1, 1))
 			_, err := r.c.Send(ctx, tok, r.acc.PhoneNumberID, hello)
 			must(t, err)
 		}, hello, 131056,
@@ -304,7 +304,7 @@ func TestRoundTripSendErrors(t *testing.T) {
 			}
 		})
 	}
-	must(t, r.sim.SetPairRate(r.acc.PhoneNumberID, 600))
+	must(t, r.sim.SetPairRate(r.acc.PhoneNumberID, 10, 45)) // Meta's figures again
 
 	// 190: a wrong token.
 	e = r.sendErr(t, "not-a-token", text(customer, "x"))
