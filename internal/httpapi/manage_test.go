@@ -145,6 +145,12 @@ func TestLabelsAPI(t *testing.T) {
 		list := func(q string) int {
 			return len(decode[struct{ Data []convView }](t, e.do(req{method: "GET", path: "/api/v1/conversations?status=all&" + q, token: agent})).Data)
 		}
+		if list("") != 0 { // out of the group: its conversations are not theirs to see
+			t.Fatal("an agent outside the group listed its conversation")
+		}
+		if err := e.st.AddGroupMember(ctx, e.alpha.ID, alphaGroup(e), alphaAgent(e)); err != nil {
+			t.Fatal(err)
+		}
 		other, _ := e.st.CreateLabel(ctx, conversa.Label{CompanyID: e.alpha.ID, Name: "Outro"})
 		if list(idPath("label_id=%d", l.ID)) != 1 || list(idPath("label_id=%d", other.ID)) != 0 || list("") != 1 {
 			t.Fatal("label filter")

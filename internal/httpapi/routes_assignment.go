@@ -166,7 +166,7 @@ func (s *Server) listNotes(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Conversation(r.Context(), p.Company.ID, id); err != nil {
+	if err := s.inbox.CanAct(r.Context(), actor(p), id); err != nil {
 		return err
 	}
 	notes, err := s.store.Notes(r.Context(), p.Company.ID, id)

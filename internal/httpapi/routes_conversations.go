@@ -74,6 +74,9 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request, p *au
 	if err != nil {
 		return err
 	}
+	if !p.User.Role.AtLeast(conversa.RoleSupervisor) {
+		f.VisibleTo = p.User.ID // agents: theirs and their groups' (inbox.CanAct)
+	}
 	rows, err := s.store.Conversations(r.Context(), p.Company.ID, f)
 	if err != nil {
 		return err
@@ -163,6 +166,9 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		return err
 	}
+	if err := s.inbox.CanAct(r.Context(), actor(p), id); err != nil {
+		return err
+	}
 	c, err := s.store.Conversation(r.Context(), p.Company.ID, id)
 	if err != nil {
 		return err
@@ -180,7 +186,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Conversation(r.Context(), p.Company.ID, id); err != nil {
+	if err := s.inbox.CanAct(r.Context(), actor(p), id); err != nil {
 		return err
 	}
 	before, err := optInt(r.URL.Query().Get("before"), "before")
@@ -241,6 +247,9 @@ type contactView struct {
 func (s *Server) getContact(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
+		return err
+	}
+	if err := s.inbox.CanSeeContact(r.Context(), actor(p), id); err != nil {
 		return err
 	}
 	c, err := s.store.Contact(r.Context(), p.Company.ID, id)

@@ -83,7 +83,7 @@ func (s *Server) conversationLabels(w http.ResponseWriter, r *http.Request, p *a
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.Conversation(r.Context(), p.Company.ID, id); err != nil {
+	if err := s.inbox.CanAct(r.Context(), actor(p), id); err != nil {
 		return err
 	}
 	labels, err := s.store.ConversationLabels(r.Context(), p.Company.ID, id)

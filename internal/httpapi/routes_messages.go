@@ -94,6 +94,9 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request, p *au
 	if err != nil {
 		return err
 	}
+	if err := s.inbox.CanUseChannel(r.Context(), actor(p), in.ChannelID); err != nil {
+		return err
+	}
 	m, err := s.inbox.StartConversation(r.Context(), sender(r, p), in)
 	if err != nil {
 		return err
@@ -122,7 +125,7 @@ func (s *Server) messageMedia(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	path, mimeType, err := s.inbox.MediaFile(r.Context(), p.Company.ID, id)
+	path, mimeType, err := s.inbox.MediaFile(r.Context(), actor(p), id)
 	if err != nil {
 		return err
 	}

@@ -41,31 +41,54 @@ const (
 )
 
 func forbidden() error {
-	return conversa.Errorf(conversa.EFORBIDDEN, "You can act only on conversations assigned to you or of your groups.").
-		Pt("Você só pode agir em conversas atribuídas a você ou dos seus grupos.")
+	return conversa.Errorf(conversa.EFORBIDDEN, "You can see and act only on conversations assigned to you or of your groups.").
+		Pt("Você só pode ver e agir em conversas atribuídas a você ou dos seus grupos.")
 }
 
-// CanAct refuses an agent acting on a conversation neither assigned to them
-// nor of one of their groups.
+// CanAct refuses an agent seeing or acting on a conversation neither
+// assigned to them nor in the queue of one of their groups: a "Vendas"
+// agent does not read "Financeiro". Supervisors and admins see everything.
 func (s *Service) CanAct(ctx context.Context, a Actor, conversationID int64) error {
-	c, err := s.store.Conversation(ctx, a.CompanyID, conversationID)
-	if err != nil {
-		return err
-	}
-	return s.mayAct(ctx, s.store, a, c)
+	return s.mayAct(ctx, s.store, a, conversationID)
 }
 
-func (s *Service) mayAct(ctx context.Context, st *store.Store, a Actor, c conversa.Conversation) error {
-	if a.Role.AtLeast(conversa.RoleSupervisor) || isUser(c.AssigneeID, a.UserID) {
-		return nil
-	}
-	group, err := st.ConversationGroup(ctx, a.CompanyID, c.ID)
-	if err != nil {
+func (s *Service) mayAct(ctx context.Context, st *store.Store, a Actor, conversationID int64) error {
+	if a.Role.AtLeast(conversa.RoleSupervisor) {
+		_, err := st.Conversation(ctx, a.CompanyID, conversationID)
 		return err
 	}
-	member, err := st.IsGroupMember(ctx, a.CompanyID, group, a.UserID)
-	if err == nil && !member {
+	visible, err := st.ConversationVisibleTo(ctx, a.CompanyID, conversationID, a.UserID)
+	if err == nil && !visible {
 		err = forbidden()
+	}
+	return err
+}
+
+// CanSeeContact refuses an agent a contact of no conversation or channel
+// of theirs.
+func (s *Service) CanSeeContact(ctx context.Context, a Actor, contactID int64) error {
+	if _, err := s.store.Contact(ctx, a.CompanyID, contactID); err != nil || a.Role.AtLeast(conversa.RoleSupervisor) {
+		return err
+	}
+	visible, err := s.store.ContactVisibleTo(ctx, a.CompanyID, contactID, a.UserID)
+	if err == nil && !visible {
+		err = conversa.Errorf(conversa.EFORBIDDEN, "This contact belongs to another group's channel.").
+			Pt("Este contato é de um canal de outro grupo.")
+	}
+	return err
+}
+
+// CanUseChannel refuses an agent starting conversations on a channel of a
+// group they are not in.
+func (s *Service) CanUseChannel(ctx context.Context, a Actor, channelID int64) error {
+	ch, err := s.store.Channel(ctx, a.CompanyID, channelID)
+	if err != nil || a.Role.AtLeast(conversa.RoleSupervisor) {
+		return err
+	}
+	member, err := s.store.IsGroupMember(ctx, a.CompanyID, ch.GroupID, a.UserID)
+	if err == nil && !member {
+		err = conversa.Errorf(conversa.EFORBIDDEN, "You can start conversations only on your groups' channels.").
+			Pt("Você só pode iniciar conversas nos canais dos seus grupos.")
 	}
 	return err
 }
@@ -81,7 +104,7 @@ func (s *Service) manage(ctx context.Context, a Actor, id int64, change func(tx 
 		if c, err = tx.LockConversation(ctx, a.CompanyID, id); err != nil {
 			return err
 		}
-		if err := s.mayAct(ctx, tx, a, c); err != nil {
+		if err := s.mayAct(ctx, tx, a, c.ID); err != nil {
 			return err
 		}
 		if err := change(tx, &c); err != nil {
@@ -93,6 +116,20 @@ func (s *Service) manage(ctx context.Context, a Actor, id int64, change func(tx 
 		s.publishConversation(ctx, c)
 	}
 	return c, err
+}
+
+// releaseIfAway unassigns a conversation reopened by its customer when its
+// agent is away or gone, so round-robin gives it to someone at their desk
+// instead of leaving the customer waiting on an empty chair.
+func (s *Service) releaseIfAway(ctx context.Context, tx *store.Store, c *conversa.Conversation) error {
+	if c.AssigneeID == nil {
+		return nil
+	}
+	ready, err := tx.AssigneeReady(ctx, c.CompanyID, *c.AssigneeID)
+	if err == nil && !ready {
+		c.AssigneeID = nil
+	}
+	return err
 }
 
 // autoAssign gives an unassigned conversation to its group's next

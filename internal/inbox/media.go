@@ -65,9 +65,12 @@ func mediaErr(err error) error {
 }
 
 // MediaFile opens a stored attachment of the company's message.
-func (s *Service) MediaFile(ctx context.Context, companyID, messageID int64) (path, mimeType string, err error) {
-	m, err := s.store.Message(ctx, companyID, messageID)
+func (s *Service) MediaFile(ctx context.Context, a Actor, messageID int64) (path, mimeType string, err error) {
+	m, err := s.store.Message(ctx, a.CompanyID, messageID)
 	if err != nil {
+		return "", "", err
+	}
+	if err := s.CanAct(ctx, a, m.ConversationID); err != nil {
 		return "", "", err
 	}
 	if m.MediaPath == "" {

@@ -22,6 +22,19 @@ func (s *Store) Available(ctx context.Context, companyID, userID int64) (bool, e
 	return ok, notFound(err, "User")
 }
 
+// AssigneeReady reports whether a user can keep a conversation coming back
+// to them: active, and for agents available (supervisors and admins take
+// conversations only by hand, so their flag does not count).
+func (s *Store) AssigneeReady(ctx context.Context, companyID, userID int64) (bool, error) {
+	var ready int
+	err := s.r.queryRow(ctx, "SELECT CASE WHEN active AND (role <> 'agent' OR available) THEN 1 ELSE 0 END FROM users WHERE company_id = ? AND id = ?",
+		companyID, userID).Scan(&ready)
+	if errors.Is(err, errNoRows) {
+		return false, nil // deleted: nobody to keep it
+	}
+	return ready == 1, err
+}
+
 // NextAgent picks the group's next available agent (active, role agent,
 // availability on) in round-robin order and advances the group's pointer.
 // ok is false when nobody is available. The pointer row is locked for the
@@ -74,6 +87,29 @@ func (s *Store) SetConversationGroup(ctx context.Context, companyID, conversatio
 		return notFound(errNoRows, "Conversation")
 	}
 	return err
+}
+
+// ConversationVisibleTo reports whether an agent may see a conversation
+// (assigned to them or in one of their groups' queues); not_found when the
+// company has no such conversation.
+func (s *Store) ConversationVisibleTo(ctx context.Context, companyID, conversationID, userID int64) (bool, error) {
+	var visible int
+	err := s.r.queryRow(ctx, "SELECT CASE WHEN "+visibleCond+" THEN 1 ELSE 0 END FROM conversations c WHERE c.company_id = ? AND c.id = ?",
+		userID, userID, companyID, conversationID).Scan(&visible)
+	return visible == 1, notFound(err, "Conversation")
+}
+
+// ContactVisibleTo reports whether an agent may see a contact: one of its
+// conversations is visible to them, or its channel is in one of their
+// groups (a contact about to be written to).
+func (s *Store) ContactVisibleTo(ctx context.Context, companyID, contactID, userID int64) (bool, error) {
+	var n int
+	err := s.r.queryRow(ctx, "SELECT COUNT(*) FROM contacts ct WHERE ct.company_id = ? AND ct.id = ? AND ("+
+		"EXISTS (SELECT 1 FROM conversations c WHERE c.company_id = ct.company_id AND c.contact_id = ct.id AND "+visibleCond+") OR "+
+		"EXISTS (SELECT 1 FROM channels ch JOIN group_members gm ON gm.group_id = ch.group_id AND gm.company_id = ch.company_id "+
+		"WHERE ch.id = ct.channel_id AND gm.user_id = ?))",
+		companyID, contactID, userID, userID, userID).Scan(&n)
+	return n > 0, err
 }
 
 // IsGroupMember reports whether a user belongs to a group.

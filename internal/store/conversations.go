@@ -96,6 +96,12 @@ type ConversationRow struct {
 // is in: the one it was transferred to, else its channel's.
 const conversationGroupExpr = "COALESCE(c.group_id, (SELECT ch.group_id FROM channels ch WHERE ch.id = c.channel_id))"
 
+// visibleCond holds for the conversations (alias c) an agent may see and act
+// on: assigned to them, or in the queue of one of their groups. Its two
+// arguments are the agent's user id.
+const visibleCond = "(c.assignee_id = ? OR " + conversationGroupExpr +
+	" IN (SELECT gm.group_id FROM group_members gm WHERE gm.company_id = c.company_id AND gm.user_id = ?))"
+
 // ConversationFilter selects conversations for the inbox list.
 type ConversationFilter struct {
 	Status     string // "open" (open and pending), "pending", "resolved"; "" or "all" = every one
@@ -103,6 +109,7 @@ type ConversationFilter struct {
 	GroupID    int64 // > 0: the group's queue (see ConversationGroup): transferred to it, or its channels' not transferred away
 	AssigneeID int64 // > 0: only this agent's
 	Unassigned bool
+	VisibleTo  int64  // > 0: only those this agent may see (visibleCond)
 	LabelID    int64  // > 0: only conversations with this label
 	Query      string // part of the contact's name, WhatsApp id or phone
 	// Cursor: continue after the conversation with these values (the last
@@ -155,6 +162,9 @@ func conversationWhere(companyID int64, f ConversationFilter) (string, []any) {
 	}
 	if f.Unassigned {
 		add("c.assignee_id IS NULL")
+	}
+	if f.VisibleTo > 0 {
+		add(visibleCond, f.VisibleTo, f.VisibleTo)
 	}
 	if f.LabelID > 0 {
 		add("EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ?)", f.LabelID)
