@@ -88,7 +88,7 @@ func (s *Service) StartConversation(ctx context.Context, by Sender, in Start) (c
 		if err != nil {
 			return conversa.Conversation{}, err
 		}
-		c, err := s.conversationFor(ctx, tx, contact, conversa.ConversationPending, p.origin)
+		c, _, err := s.conversationFor(ctx, tx, contact, conversa.ConversationPending, p.origin)
 		if c.AssigneeID == nil { // who starts a conversation gets the customer's reply (manage.go)
 			c.AssigneeID = by.AuthorID
 		}

@@ -28,6 +28,9 @@ func (s *Service) HandleEvent(ctx context.Context, r intake.Route, ev whatsapp.E
 
 var _ intake.Sink = (*Service)(nil)
 
+// typeReaction is Meta's message type of an emoji reaction.
+const typeReaction = "reaction"
+
 // errDuplicate rolls back a redelivered message's transaction.
 var errDuplicate = errors.New("inbox: message already stored")
 
@@ -46,11 +49,7 @@ func (s *Service) receive(ctx context.Context, r intake.Route, in *whatsapp.Inbo
 		if err != nil {
 			return err
 		}
-		if conv, err = s.conversationFor(ctx, tx, contact, conversa.ConversationOpen, conversa.OriginService); err != nil {
-			return err
-		}
-		conv = withInbound(conv, at)
-		if err := s.autoAssign(ctx, tx, &conv); err != nil { // round-robin (manage.go)
+		if conv, err = s.inboundConversation(ctx, tx, contact, in, at); err != nil {
 			return err
 		}
 		if err := tx.SaveConversation(ctx, conv); err != nil {
@@ -73,15 +72,46 @@ func (s *Service) receive(ctx context.Context, r intake.Route, in *whatsapp.Inbo
 	return nil
 }
 
+// inboundConversation applies a customer message to the contact's
+// conversation (locked): any message restarts the window, as Meta counts
+// it; all but a reaction also reopen the conversation and find it an agent.
+// A reaction (a 👍 to "resolved, thank you") acknowledges, it asks nothing.
+func (s *Service) inboundConversation(ctx context.Context, tx *store.Store, contact conversa.Contact,
+	in *whatsapp.InboundMessage, at time.Time) (conversa.Conversation, error) {
+	if in.Type == typeReaction {
+		c, err := tx.LatestConversation(ctx, contact.CompanyID, contact.ID)
+		if !isNotFound(err) {
+			return withWindow(c, at), err
+		}
+	}
+	c, reopened, err := s.conversationFor(ctx, tx, contact, conversa.ConversationOpen, conversa.OriginService)
+	if err != nil {
+		return c, err
+	}
+	c = withInbound(c, at)
+	if reopened {
+		if err := s.releaseIfAway(ctx, tx, &c); err != nil {
+			return c, err
+		}
+	}
+	return c, s.autoAssign(ctx, tx, &c) // round-robin (manage.go)
+}
+
 // withInbound applies a customer message at `at` to its conversation: the
-// window restarts (never shrinks, whatever order webhooks arrive in) and
-// the conversation is open again, waiting for an agent.
+// window restarts and the conversation is open again, waiting for an agent.
 func withInbound(c conversa.Conversation, at time.Time) conversa.Conversation {
+	c = withWindow(c, at)
+	c.Status, c.ResolvedAt = conversa.ConversationOpen, nil
+	return c
+}
+
+// withWindow restarts the window from a customer message at `at` (it never
+// shrinks, whatever order webhooks arrive in).
+func withWindow(c conversa.Conversation, at time.Time) conversa.Conversation {
 	c.LastInboundAt = conversa.LatestInbound(c.LastInboundAt, at)
 	if at.After(c.LastMessageAt) {
 		c.LastMessageAt = at
 	}
-	c.Status, c.ResolvedAt = conversa.ConversationOpen, nil
 	return c
 }
 
@@ -122,21 +152,23 @@ func (s *Service) checkOptOut(ctx context.Context, tx *store.Store, c conversa.C
 }
 
 // conversationFor returns the contact's current conversation, locked: the
-// unresolved one, else the latest resolved one reopened with status, else a
-// new one with status and origin.
+// unresolved one, else the latest resolved one reopened with status
+// (reopened), else a new one with status and origin.
 func (s *Service) conversationFor(ctx context.Context, tx *store.Store, contact conversa.Contact,
-	status conversa.ConversationStatus, origin conversa.Origin) (conversa.Conversation, error) {
-	c, err := tx.LatestConversation(ctx, contact.CompanyID, contact.ID)
+	status conversa.ConversationStatus, origin conversa.Origin) (c conversa.Conversation, reopened bool, err error) {
+	c, err = tx.LatestConversation(ctx, contact.CompanyID, contact.ID)
 	switch {
 	case isNotFound(err):
-		return tx.CreateConversation(ctx, conversa.Conversation{CompanyID: contact.CompanyID, ChannelID: contact.ChannelID,
+		c, err = tx.CreateConversation(ctx, conversa.Conversation{CompanyID: contact.CompanyID, ChannelID: contact.ChannelID,
 			ContactID: contact.ID, Status: status, Origin: origin, LastMessageAt: s.clock.Now()})
+		return c, false, err
 	case err != nil:
-		return c, err
+		return c, false, err
 	case c.Status == conversa.ConversationResolved:
 		c.Status, c.ResolvedAt = status, nil
+		return c, true, nil
 	}
-	return c, nil
+	return c, false, nil
 }
 
 func profileName(p *whatsapp.WebhookContact) string {

@@ -143,12 +143,27 @@ func (s *Store) UpdateUser(ctx context.Context, companyID, id int64, p UserPatch
 			u.Name, string(u.Role), u.Active, companyID, id); err != nil {
 			return err
 		}
-		if !u.Active {
-			return tx.DeleteUserSessions(ctx, companyID, id, 0)
+		if !u.Active && before.Active {
+			return tx.deactivated(ctx, companyID, id)
 		}
 		return nil
 	})
 	return u, err
+}
+
+// deactivated ends a user's sessions, takes them out of round-robin and
+// returns their unresolved conversations to their groups' queues, where
+// colleagues (and the next customer message's round-robin) pick them up.
+func (s *Store) deactivated(ctx context.Context, companyID, id int64) error {
+	if err := s.DeleteUserSessions(ctx, companyID, id, 0); err != nil {
+		return err
+	}
+	if _, err := s.w.exec(ctx, "UPDATE users SET available = ? WHERE company_id = ? AND id = ?", false, companyID, id); err != nil {
+		return err
+	}
+	_, err := s.w.exec(ctx, "UPDATE conversations SET assignee_id = NULL, updated_at = ? WHERE company_id = ? AND assignee_id = ? AND status <> ?",
+		s.now(), companyID, id, string(conversa.ConversationResolved))
+	return err
 }
 
 func isActiveAdmin(u conversa.User) bool { return u.Active && u.Role == conversa.RoleAdmin }
