@@ -140,8 +140,9 @@ type hookSink struct {
 	mu      sync.Mutex
 	bodies  []map[string]any
 	raw     [][]byte
-	failFor int // answer 500 to this many POSTs first
-	badSig  int
+	failFor  int // answer 500 to this many POSTs first
+	badSig   int
+	attempts []time.Time // every signed POST, failed or not
 }
 
 func newHookSink(t *testing.T, secret string) *hookSink {
@@ -171,6 +172,7 @@ func (h *hookSink) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
+	h.attempts = append(h.attempts, time.Now())
 	if h.failFor > 0 {
 		h.failFor--
 		http.Error(w, "try later", http.StatusInternalServerError)

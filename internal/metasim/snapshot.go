@@ -27,6 +27,7 @@ type snapshot struct {
 	OtherProvider []string          `json:"other_provider"`
 	SignupCodes   map[string]string `json:"signup_codes"`
 	Media         []mediaItem       `json:"media"`
+	Webhooks      []pendingDelivery `json:"pending_webhooks,omitempty"`
 }
 
 type wabaSnap struct {
@@ -48,7 +49,10 @@ func (s *Sim) saveSnapshot() error {
 	if s.opts.SnapshotPath == "" {
 		return nil
 	}
-	b, err := json.Marshal(s.takeSnapshot())
+	snap := s.takeSnapshot()
+	// After Close the workers are stopped and queued events can be drained.
+	snap.Webhooks = s.hooks.pendingSnap(s.closed.Load())
+	b, err := json.Marshal(snap)
 	if err != nil {
 		return err
 	}
@@ -195,6 +199,7 @@ func (s *Sim) restore(snap *snapshot) {
 	for i := range snap.Media {
 		s.media.put(&snap.Media[i])
 	}
+	s.resumeDeliveries(snap.Webhooks)
 }
 
 func (s *Sim) restorePhone(ps phoneSnap) *phone {

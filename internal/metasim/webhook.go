@@ -55,8 +55,10 @@ type delivery struct {
 	Body       json.RawMessage `json:"body,omitempty"`
 	Duplicate  bool            `json:"duplicate,omitempty"`
 
-	items []entry // until the body is built
-	key   string
+	items   []entry // until the body is built
+	key     string
+	tracked bool      // in dispatcher.pending (failed once, waiting to retry)
+	nextAt  time.Time // when the retry is due (under dispatcher.pendMu)
 }
 
 const (
@@ -81,11 +83,17 @@ type dispatcher struct {
 	mu   sync.Mutex
 	ring []*delivery
 	next int
+
+	// Deliveries waiting to be retried, kept for snapshots: Meta retries
+	// for days, so a restart must not lose them. Only failed deliveries
+	// enter the set, so the hot path never takes pendMu.
+	pendMu  sync.Mutex
+	pending map[*delivery]struct{}
 }
 
 func newDispatcher(s *Sim, o Options) *dispatcher {
 	d := &dispatcher{s: s, client: o.HTTPClient, retryBase: o.WebhookRetryBase,
-		maxAttempts: o.WebhookMaxAttempts, stop: make(chan struct{})}
+		maxAttempts: o.WebhookMaxAttempts, stop: make(chan struct{}), pending: map[*delivery]struct{}{}}
 	if d.retryBase <= 0 {
 		d.retryBase = time.Second
 	}
@@ -235,9 +243,11 @@ func (d *dispatcher) attempt(dv *delivery) {
 	})
 	switch {
 	case ok:
+		d.untrack(dv)
 		d.stats.delivered.Add(int64(dv.Events))
 		d.maybeDuplicate(dv)
 	case !retry:
+		d.untrack(dv)
 		d.stats.failed.Add(int64(dv.Events))
 	default:
 		d.retryLater(dv, attempts)
@@ -259,9 +269,16 @@ func (s *Sim) WebhookStats() WebhookStats {
 		Dropped: st.dropped.Load(), Failed: st.failed.Load()}
 }
 
+// retryLater schedules the next attempt after base·2^(attempts-1), capped.
 func (d *dispatcher) retryLater(dv *delivery, attempts int) {
 	wait := time.Duration(float64(d.retryBase) * math.Pow(2, float64(attempts-1)))
-	wait = min(wait, maxBackoff)
+	d.schedule(dv, min(wait, maxBackoff))
+}
+
+// schedule re-queues dv after wait, unless the dispatcher stopped (the
+// delivery then stays pending and goes into the snapshot).
+func (d *dispatcher) schedule(dv *delivery, wait time.Duration) {
+	d.track(dv, time.Now().Add(wait))
 	time.AfterFunc(wait, func() {
 		select {
 		case <-d.stop:
@@ -343,12 +360,17 @@ func (s *Sim) Deliveries() []Delivery {
 	defer d.mu.Unlock()
 	out := make([]Delivery, 0, len(d.ring))
 	for i := range d.ring {
-		dv := d.ring[(d.next+i)%len(d.ring)]
-		c := *dv
-		c.items = nil
-		out = append(out, Delivery(c))
+		out = append(out, d.ring[(d.next+i)%len(d.ring)].public())
 	}
 	return out
+}
+
+// public copies the reported fields only: the bookkeeping ones (tracked,
+// nextAt) belong to the delivery's worker and pendMu. Caller holds d.mu.
+func (dv *delivery) public() Delivery {
+	return Delivery{ID: dv.ID, WABAID: dv.WABAID, Field: dv.Field, Events: dv.Events, URL: dv.URL,
+		State: dv.State, Attempts: dv.Attempts, LastStatus: dv.LastStatus, LastError: dv.LastError,
+		Created: dv.Created, Body: dv.Body, Duplicate: dv.Duplicate}
 }
 
 // Delivery is a webhook delivery as reported to tests and the control API.

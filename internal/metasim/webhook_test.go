@@ -1,6 +1,7 @@
 package metasim
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -112,9 +113,12 @@ func TestAsyncFailures(t *testing.T) {
 	}
 }
 
-// TestWebhookRetry: a failing callback gets the same body again later.
+// TestWebhookRetry: a failing callback gets the same body again, each
+// wait twice the one before (base·2^(n-1)), and the delivery records the
+// attempts.
 func TestWebhookRetry(t *testing.T) {
-	e := newEnv(t, Options{WebhookRetryBase: time.Millisecond})
+	const base = 25 * time.Millisecond
+	e := newEnv(t, Options{WebhookRetryBase: base})
 	h := newHookSink(t, e.acc.AppSecret)
 	e.subscribe(h)
 	h.mu.Lock()
@@ -125,6 +129,19 @@ func TestWebhookRetry(t *testing.T) {
 	got := h.values("messages")[0]["messages"].([]any)[0].(map[string]any)
 	if got["id"] != id {
 		t.Errorf("message = %v", got)
+	}
+	h.mu.Lock()
+	at := append([]time.Time(nil), h.attempts...)
+	h.mu.Unlock()
+	if len(at) != 4 {
+		t.Fatalf("%d POSTs, want 4 (3 failures, then success)", len(at))
+	}
+	// Timers never fire early, so each gap is at least its back-off; a
+	// constant or linear back-off fails the third.
+	for i, want := range []time.Duration{base, 2 * base, 4 * base} {
+		if gap := at[i+1].Sub(at[i]); gap < want {
+			t.Errorf("wait before attempt %d = %v, want >= %v", i+2, gap, want)
+		}
 	}
 	var d Delivery
 	waitFor(t, "delivery record", func() bool {
@@ -138,6 +155,66 @@ func TestWebhookRetry(t *testing.T) {
 	})
 	if d.Attempts != 4 {
 		t.Errorf("attempts = %d, want 4 (%+v)", d.Attempts, d)
+	}
+}
+
+// TestSnapshotKeepsPendingWebhooks: a delivery still waiting for a retry
+// when the simulator stops is saved and delivered after a restart, its
+// attempts counted on.
+func TestSnapshotKeepsPendingWebhooks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.json")
+	s1, err := New(Options{SnapshotPath: path, WebhookRetryBase: 300 * time.Millisecond})
+	must(t, err)
+	h := newHookSink(t, s1.TestAccount().AppSecret)
+	h.failFor = 1 << 30
+	must(t, s1.SetCallback(h.srv.URL, ""))
+	id, err := s1.CustomerSend(CustomerMessage{From: ana, Name: "Ana", Text: "oi"})
+	must(t, err)
+	waitFor(t, "a failed first attempt", func() bool {
+		ds := s1.Deliveries()
+		return len(ds) == 1 && ds[0].State == "retrying"
+	})
+	must(t, s1.Close()) // the retry is not due yet: only the snapshot keeps it
+	h.mu.Lock()
+	h.failFor = 0
+	h.mu.Unlock()
+
+	s2, err := New(Options{SnapshotPath: path})
+	must(t, err)
+	defer s2.Close()
+	waitFor(t, "the saved delivery", func() bool { return len(h.values("messages")) == 1 })
+	got := h.values("messages")[0]["messages"].([]any)[0].(map[string]any)
+	if got["id"] != id {
+		t.Errorf("delivered %v, want message %s", got, id)
+	}
+	waitFor(t, "delivered record", func() bool {
+		ds := s2.Deliveries()
+		return len(ds) == 1 && ds[0].State == "delivered" && ds[0].Attempts >= 2
+	})
+}
+
+// TestSnapshotKeepsQueuedWebhooks: events queued but not yet attempted
+// when the simulator closes are delivered after the restart.
+func TestSnapshotKeepsQueuedWebhooks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.json")
+	s1, err := New(Options{SnapshotPath: path})
+	must(t, err)
+	h := newHookSink(t, s1.TestAccount().AppSecret)
+	must(t, s1.SetCallback(h.srv.URL, ""))
+	s1.hooks.close() // workers stop: what is emitted now stays queued
+	id, err := s1.CustomerSend(CustomerMessage{From: ana, Name: "Ana", Text: "oi"})
+	must(t, err)
+	s1.closed.Store(true) // Close without stopping the dispatcher twice
+	close(s1.stop)
+	s1.wg.Wait()
+	must(t, s1.saveSnapshot())
+
+	s2, err := New(Options{SnapshotPath: path})
+	must(t, err)
+	defer s2.Close()
+	waitFor(t, "the queued event", func() bool { return len(h.values("messages")) == 1 })
+	if got := h.values("messages")[0]["messages"].([]any)[0].(map[string]any); got["id"] != id {
+		t.Errorf("delivered %v, want %s", got, id)
 	}
 }
 
