@@ -134,12 +134,12 @@ func (e *env) customer(from, msg string) string {
 
 // hookSink is a webhook receiver that checks the signature of every POST.
 type hookSink struct {
-	t       *testing.T
-	secret  string
-	srv     *httptest.Server
-	mu      sync.Mutex
-	bodies  []map[string]any
-	raw     [][]byte
+	t        *testing.T
+	secret   string
+	srv      *httptest.Server
+	mu       sync.Mutex
+	bodies   []map[string]any
+	raw      [][]byte
 	failFor  int // answer 500 to this many POSTs first
 	badSig   int
 	attempts []time.Time // every signed POST, failed or not

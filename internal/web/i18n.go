@@ -8,7 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	_ "time/tzdata" // Brazilian zones even on hosts without zoneinfo
+	_ "time/tzdata"
+	"unicode" // Brazilian zones even on hosts without zoneinfo
 
 	"github.com/conversa/conversa/internal/conversa"
 )
@@ -160,14 +161,34 @@ func (u *UI) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 }
 
-// safeNext allows only same-site paths as a redirect target, so a crafted
-// link can't bounce a user to another site after login.
+// safeNext allows only same-site absolute paths as a redirect target, so a
+// crafted link can't bounce a user to another site after login or a
+// language switch. Browsers read a backslash as "/" and drop tabs and
+// newlines, so "/<backslash>evil.example" and "/<tab>/evil.example" are
+// "//evil.example" to them. The target must start with exactly one "/"
+// followed by neither "/" nor a backslash, hold no control characters or
+// backslashes at all, and parse as a path without scheme or host; the same
+// holds once it is percent-decoded, for anything that decodes it again.
 func safeNext(next, fallback string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	if !samePath(next) {
+		return fallback
+	}
+	if dec, err := url.PathUnescape(next); err != nil || !samePath(dec) {
 		return fallback
 	}
 	return next
+}
+
+// samePath is safeNext's test of one spelling of the target.
+func samePath(p string) bool {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+		return false
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) && r != ' ' }) {
+		return false
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
 
 // funcs are the template helpers that need no locale.

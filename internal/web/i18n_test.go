@@ -73,3 +73,46 @@ func TestAcceptLanguage(t *testing.T) {
 		}
 	}
 }
+
+// safeNext keeps redirects on this site: every spelling browsers read as
+// another host ("//", a backslash, tabs and newlines they drop, encoded
+// forms, schemes) falls back.
+func TestSafeNext(t *testing.T) {
+	for next, want := range map[string]string{
+		"/app/inbox":                   "/app/inbox",
+		"/app/inbox/5?tab=all&q=Ana":   "/app/inbox/5?tab=all&q=Ana",
+		"/app/inbox?q=Ana Silva":       "/app/inbox?q=Ana Silva",
+		"/app/inbox?q=%C3%A1":          "/app/inbox?q=%C3%A1",
+		"/":                            "/",
+		"":                             "/",
+		"app/inbox":                    "/",
+		"//evil.example":               "/",
+		"///evil.example":              "/",
+		"/\\evil.example":              "/",
+		"/\\\\evil.example":            "/",
+		"\\/evil.example":              "/",
+		"/app\\..\\\\evil.example":     "/",
+		"/\t/evil.example":             "/",
+		"/\n/evil.example":             "/",
+		"/\r\n/evil.example":           "/",
+		"/%2F/evil.example":            "/",
+		"/%2f%2fevil.example":          "/",
+		"/%5Cevil.example":             "/",
+		"/%5cevil.example":             "/",
+		"/%09/evil.example":            "/",
+		"/%zz":                         "/",
+		"https://evil.example":         "/",
+		"http:/evil.example":           "/",
+		"javascript:alert(1)":          "/",
+		"/x\u2028/evil.example":        "/",
+		" /app":                        "/",
+		"/\x00evil":                    "/",
+		"https:%2F%2Fevil.example":     "/",
+		"/app/inbox#//evil.example":    "/app/inbox#//evil.example", // a fragment never leaves the site
+		"/login?next=//evil.example/x": "/login?next=//evil.example/x",
+	} {
+		if got := safeNext(next, "/"); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -175,14 +176,26 @@ func TestHTMXLoginReturnsToPage(t *testing.T) {
 
 func TestLanguageSwitch(t *testing.T) {
 	s := newStack(t)
-	for next, want := range map[string]string{"/app/inbox": "/app/inbox", "//evil.example/x": "/", "https://evil.example": "/"} {
-		resp, _ := s.get("/lang?l=en&next="+next, nil)
+	for next, want := range map[string]string{"/app/inbox": "/app/inbox", "//evil.example/x": "/", "https://evil.example": "/",
+		"/\\evil.example": "/", "/%09/evil.example": "/"} {
+		resp, _ := s.get("/lang?l=en&next="+url.QueryEscape(next), nil)
 		if resp.Header.Get("Location") != want {
 			t.Errorf("next %q → %q, want %q", next, resp.Header.Get("Location"), want)
 		}
 		if c := resp.Cookies(); len(c) != 1 || c[0].Value != "en" {
 			t.Errorf("cookie: %v", c)
 		}
+	}
+}
+
+// The login returns only to a page of this site: the form's target is
+// safeNext's answer, taken as is by app.js.
+func TestLoginNext(t *testing.T) {
+	s := newStack(t)
+	for next, want := range map[string]string{"/app/templates": "/app/templates", "/\\evil.example": "/app/inbox",
+		"//evil.example": "/app/inbox", "/%5C%5Cevil.example": "/app/inbox"} {
+		_, body := s.get("/login?next="+url.QueryEscape(next), nil)
+		mustContain(t, body, `data-then="next" data-next="`+want+`"`)
 	}
 }
 

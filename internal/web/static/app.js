@@ -102,10 +102,14 @@
   }
 
   // then runs a form's data-then after success: "go:/path/{id}" (fields of
-  // the answer fill the braces), "reload", or "refresh[:selector,...]".
+  // the answer fill the braces), "next" (the page the login was asked for,
+  // taken as is: braces in it must not pull the session's token into a
+  // URL), "reload", or "refresh[:selector,...]".
   function then(form, data) {
     const spec = form.dataset.then || "reload";
-    if (spec.startsWith("go:")) {
+    if (spec === "next") {
+      location.href = form.dataset.next || "/";
+    } else if (spec.startsWith("go:")) {
       location.href = spec.slice(3).replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(data[k] ?? ""));
     } else if (spec.startsWith("refresh")) {
       const sel = spec.split(":")[1];
