@@ -33,6 +33,12 @@ func (s *Sim) createWABA(id, businessID, name string) *waba {
 	return w
 }
 
+// newToken is an access token of a new system user of that business ("" =
+// every business). Caller may hold s.mu: ids need no lock.
+func (s *Sim) newToken(tok, businessID string) *accessToken {
+	return &accessToken{Token: tok, BusinessID: businessID, UserID: s.ids.object()}
+}
+
 // defaultThroughput is Meta's standard Cloud API throughput per number.
 const defaultThroughput = 80
 
@@ -109,7 +115,7 @@ func (s *Sim) seedTestAccount(keep *Account) {
 		s.insertTemplate(w, t)
 	}
 	s.mu.Lock()
-	s.tokens[k.AccessToken] = &accessToken{Token: k.AccessToken, BusinessID: b.ID}
+	s.tokens[k.AccessToken] = s.newToken(k.AccessToken, b.ID)
 	s.test = Account{AccessToken: k.AccessToken, BusinessID: b.ID, WABAID: w.ID,
 		PhoneNumberID: p.ID, DisplayPhoneNumber: p.display()}
 	s.mu.Unlock()

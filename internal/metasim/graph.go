@@ -62,6 +62,12 @@ func (s *Sim) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.handleDebugToken(c)
 		return
 	}
+	if c.id == "me" || c.id == tok.UserID {
+		if !s.routeUser(c) {
+			s.writeMetaError(w, unknownPath("/"+c.edge))
+		}
+		return
+	}
 	kind, biz := s.resolve(c.id)
 	if kind == kindNone || (tok.BusinessID != "" && tok.BusinessID != biz) {
 		s.writeMetaError(w, objectNotFound(c.id, r.Method))
@@ -156,16 +162,12 @@ func (s *Sim) routeBusiness(m string, c *graphCall) bool {
 	switch {
 	case m == http.MethodGet && c.edge == "":
 		s.handleGetBusiness(c)
-	case m == http.MethodPost && c.edge == "whatsapp_business_accounts":
-		s.handleCreateWABA(c) // Meta's documented creation path
-	case c.edge == "owned_whatsapp_business_accounts" || c.edge == "client_whatsapp_business_accounts":
-		if m == http.MethodPost && c.edge == "owned_whatsapp_business_accounts" {
-			s.handleCreateWABA(c)
-			return true
-		}
-		if m != http.MethodGet {
-			return false
-		}
+	case m == http.MethodPost && (c.edge == "whatsapp_business_accounts" || c.edge == "owned_whatsapp_business_accounts"):
+		// whatsapp_business_accounts is the path Meta's WhatsApp Business
+		// Accounts API reference documents; owned_… is a simulator alias.
+		s.handleCreateWABA(c)
+	case m == http.MethodGet && (c.edge == "whatsapp_business_accounts" ||
+		c.edge == "owned_whatsapp_business_accounts" || c.edge == "client_whatsapp_business_accounts"):
 		s.handleListWABAs(c)
 	default:
 		return false

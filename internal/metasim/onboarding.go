@@ -1,6 +1,7 @@
 package metasim
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -8,9 +9,10 @@ import (
 
 // Onboarding objects: businesses, WhatsApp Business Accounts and numbers.
 //
-// Creating a WABA is normally done inside Embedded Signup; the simulator
-// also accepts POST /{business-id}/owned_whatsapp_business_accounts
-// {"name","currency","timezone_id"} → {"id"} so flows can be scripted.
+// Creating a WABA: POST /{business-id}/whatsapp_business_accounts
+// {"name","currency","timezone_id"} → {"id"}, as Meta's WhatsApp Business
+// Accounts API reference documents it (timezone_id is an integer there;
+// strings are accepted too). Most businesses get theirs in Embedded Signup.
 
 func (s *Sim) handleGetBusiness(c *graphCall) {
 	s.mu.RLock()
@@ -48,15 +50,23 @@ func (s *Sim) handleListWABAs(c *graphCall) {
 // is c.id, in id order, with the requested fields, paged like Meta's.
 func writeChildren[T any](s *Sim, c *graphCall, all map[string]*T, ids func(*T) (parent, id string),
 	toJSON func(*T) map[string]any, defaults []string) {
+	keep := func(x *T) (string, bool) { parent, id := ids(x); return id, parent == c.id }
+	writeList(s, c, all, keep, toJSON, defaults)
+}
+
+// writeList answers a Graph list edge with the objects keep selects (it
+// also names their id), in id order, with the requested fields, paged.
+func writeList[T any](s *Sim, c *graphCall, all map[string]*T, keep func(*T) (id string, ok bool),
+	toJSON func(*T) map[string]any, defaults []string) {
 	var list []*T
 	s.mu.RLock()
 	for _, x := range all {
-		if parent, _ := ids(x); parent == c.id {
+		if _, ok := keep(x); ok {
 			list = append(list, x)
 		}
 	}
 	s.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool { _, a := ids(list[i]); _, b := ids(list[j]); return a < b })
+	sort.Slice(list, func(i, j int) bool { a, _ := keep(list[i]); b, _ := keep(list[j]); return a < b })
 	want := fields(c.r, defaults)
 	items := make([]map[string]any, 0, len(list))
 	for _, x := range list {
@@ -67,9 +77,9 @@ func writeChildren[T any](s *Sim, c *graphCall, all map[string]*T, ids func(*T) 
 
 func (s *Sim) handleCreateWABA(c *graphCall) {
 	var req struct {
-		Name       string `json:"name"`
-		Currency   string `json:"currency"`
-		TimezoneID string `json:"timezone_id"`
+		Name       string      `json:"name"`
+		Currency   string      `json:"currency"`
+		TimezoneID json.Number `json:"timezone_id"` // Meta documents an integer
 	}
 	if e := readParams(c.r, &req); e != nil {
 		s.writeMetaError(c.w, e)
@@ -85,7 +95,7 @@ func (s *Sim) handleCreateWABA(c *graphCall) {
 		w.Currency = strings.ToUpper(req.Currency)
 	}
 	if req.TimezoneID != "" {
-		w.TimezoneID = req.TimezoneID
+		w.TimezoneID = req.TimezoneID.String()
 	}
 	w.mu.Unlock()
 	writeJSON(c.w, http.StatusOK, map[string]string{"id": w.ID})

@@ -33,6 +33,23 @@ func TestOnboardingFlow(t *testing.T) {
 	if len(list["data"].([]any)) != 1 {
 		t.Errorf("owned wabas = %v", list)
 	}
+	// The token's system user sees exactly its business portfolio.
+	_, me := g("GET", "me", nil)
+	_, mine := g("GET", me["id"].(string)+"/businesses?fields=name,permitted_roles", nil)
+	if bs := mine["data"].([]any); len(bs) != 1 || bs[0].(map[string]any)["id"] != biz ||
+		bs[0].(map[string]any)["name"] != "Loja da Ana" || bs[0].(map[string]any)["permitted_roles"] == nil {
+		t.Errorf("/{user-id}/businesses = %v", mine)
+	}
+	if st, r := g("POST", "me/businesses", nil); st != 400 {
+		t.Errorf("POST /me/businesses = %d %v", st, r)
+	}
+	st, created := g("POST", biz+"/whatsapp_business_accounts", map[string]any{"name": "Outra", "currency": "BRL", "timezone_id": 25})
+	if st != 200 || created["id"] == nil {
+		t.Fatalf("create waba: %d %v", st, created)
+	}
+	if _, w := g("GET", created["id"].(string)+"?fields=timezone_id,currency", nil); w["timezone_id"] != "25" || w["currency"] != "BRL" {
+		t.Errorf("created waba = %v", w)
+	}
 	if st, r := g("GET", e.acc.PhoneNumberID, nil); st != 400 || errCode(r) != 100 {
 		t.Errorf("another business's number is visible: %d %v", st, r)
 	}

@@ -171,7 +171,11 @@ func (s *Sim) restore(snap *snapshot) {
 		s.signupCodes = map[string]string{}
 	}
 	for i := range snap.Tokens {
-		s.tokens[snap.Tokens[i].Token] = &snap.Tokens[i]
+		t := &snap.Tokens[i]
+		if t.UserID == "" { // snapshots from before /me existed
+			t.UserID = s.ids.object()
+		}
+		s.tokens[t.Token] = t
 	}
 	for i := range snap.Businesses {
 		s.businesses[snap.Businesses[i].ID] = &snap.Businesses[i]

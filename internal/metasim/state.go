@@ -26,6 +26,7 @@ type business struct {
 type accessToken struct {
 	Token      string `json:"token"`
 	BusinessID string `json:"business_id"` // "" = every business (app admin)
+	UserID     string `json:"user_id"`     // the (system) user the token belongs to: /me
 }
 
 type waba struct {

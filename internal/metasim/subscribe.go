@@ -132,7 +132,7 @@ func (s *Sim) handleOAuth(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.signupCodes, q.Get("code"))
 	t := token()
-	s.tokens[t] = &accessToken{Token: t, BusinessID: biz}
+	s.tokens[t] = s.newToken(t, biz)
 	writeJSON(w, http.StatusOK, map[string]string{"access_token": t, "token_type": "bearer"})
 }
 
@@ -166,5 +166,5 @@ func (s *Sim) handleDebugToken(c *graphCall) {
 			{"scope": "whatsapp_business_management", "target_ids": ids},
 			{"scope": "whatsapp_business_messaging", "target_ids": ids},
 		},
-		"user_id": t.BusinessID}})
+		"user_id": t.UserID}})
 }

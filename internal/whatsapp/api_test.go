@@ -125,13 +125,13 @@ func TestOnboardingCalls(t *testing.T) {
 			}
 			return err
 		}, "POST", "/v23.0/W1/phone_numbers", `{"cc":"55","phone_number":"11987654321","verified_name":"Minha Empresa"}`},
-		{"create waba", ok(`{"id":"W9"}`), func(c *wa.Client) error {
-			w, err := c.CreateWABA(ctx, "T", "B1", wa.NewWABA{Name: "Vendas", Currency: "USD", TimezoneID: "1"})
-			if w == nil || w.ID != "W9" || w.Name != "Vendas" {
+		{"create waba", ok(string(golden(t, "api/waba_create_response.json"))), func(c *wa.Client) error {
+			w, err := c.CreateWABA(ctx, "T", "B1", wa.NewWABA{Name: "My Business WhatsApp Account", Currency: "USD", TimezoneID: 1})
+			if w == nil || w.ID != "1234567890123456" || w.Name != "My Business WhatsApp Account" || w.TimezoneID != "1" {
 				t.Errorf("waba = %+v", w)
 			}
 			return err
-		}, "POST", "/v23.0/B1/whatsapp_business_accounts", `{"name":"Vendas","currency":"USD","timezone_id":"1"}`},
+		}, "POST", "/v23.0/B1/whatsapp_business_accounts", string(golden(t, "api/waba_create_request.json"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

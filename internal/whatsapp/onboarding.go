@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -25,16 +26,30 @@ type WABA struct {
 	PrimaryFundingID string `json:"primary_funding_id,omitempty"`
 }
 
+// Business is a business portfolio (formerly Business Manager account).
+type Business struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Businesses lists the business portfolios the token's user can act for
+// (GET /me/businesses, every page): with a system-user token, how the
+// manual connection path finds the portfolio whose accounts to list.
+func (c *Client) Businesses(ctx context.Context, token string) ([]Business, error) {
+	return collect[Business](ctx, c, token, []string{"me", "businesses"}, url.Values{})
+}
+
 // OwnedWABAs lists the accounts a business portfolio owns (every page).
 func (c *Client) OwnedWABAs(ctx context.Context, token, businessID string) ([]WABA, error) {
 	return collect[WABA](ctx, c, token, []string{businessID, "owned_whatsapp_business_accounts"}, url.Values{})
 }
 
-// NewWABA is the body of an account creation.
+// NewWABA is the body of an account creation. Meta's WhatsApp Business
+// Accounts API reference types timezone_id as an integer.
 type NewWABA struct {
 	Name       string `json:"name"`
 	Currency   string `json:"currency,omitempty"`    // e.g. "USD"
-	TimezoneID string `json:"timezone_id,omitempty"` // Meta's timezone id
+	TimezoneID int    `json:"timezone_id,omitempty"` // Meta's timezone id (1 = America/Los_Angeles)
 }
 
 // CreateWABA creates an account under a business portfolio
@@ -46,7 +61,10 @@ func (c *Client) CreateWABA(ctx context.Context, token, businessID string, w New
 		return nil, err
 	}
 	if out.Name == "" {
-		out.Name, out.Currency, out.TimezoneID = w.Name, w.Currency, w.TimezoneID
+		out.Name, out.Currency = w.Name, w.Currency
+		if w.TimezoneID != 0 {
+			out.TimezoneID = strconv.Itoa(w.TimezoneID)
+		}
 	}
 	return &out, nil
 }

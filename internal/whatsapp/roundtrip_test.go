@@ -489,13 +489,38 @@ func TestRoundTripOnboarding(t *testing.T) {
 // Meta documents POST /{business-id}/whatsapp_business_accounts.
 func TestRoundTripCreateWABA(t *testing.T) {
 	r := newRT(t)
-	w, err := r.c.CreateWABA(ctx, r.acc.AccessToken, r.acc.BusinessID, wa.NewWABA{Name: "Suporte", Currency: "USD", TimezoneID: "1"})
+	w, err := r.c.CreateWABA(ctx, r.acc.AccessToken, r.acc.BusinessID, wa.NewWABA{Name: "Suporte", Currency: "BRL", TimezoneID: 25})
 	if err != nil || w.ID == "" {
 		t.Fatalf("create waba = %+v, %v", w, err)
+	}
+	got, err := r.c.GetWABA(ctx, r.acc.AccessToken, w.ID, "name", "currency", "timezone_id")
+	if err != nil || got.Name != "Suporte" || got.Currency != "BRL" || got.TimezoneID != "25" {
+		t.Errorf("created waba reads %+v, %v", got, err)
 	}
 	wabas, _ := r.c.OwnedWABAs(ctx, r.acc.AccessToken, r.acc.BusinessID)
 	if len(wabas) != 2 {
 		t.Errorf("owned = %+v", wabas)
+	}
+}
+
+// GET /me/businesses: a token from Embedded Signup sees its own portfolio
+// only; the listing pages like every Graph edge.
+func TestRoundTripBusinesses(t *testing.T) {
+	r := newRT(t)
+	su, err := r.sim.IssueSignupCode(metasim.SignupRequest{BusinessName: "Loja da Ana"})
+	must(t, err)
+	tok, err := r.c.ExchangeCode(ctx, r.sim.AppID(), r.acc.AppSecret, su.Code)
+	must(t, err)
+	list, err := r.c.Businesses(ctx, tok.AccessToken)
+	if err != nil || len(list) != 1 || list[0].ID != su.BusinessID || list[0].Name != "Loja da Ana" {
+		t.Fatalf("businesses = %+v, %v", list, err)
+	}
+	list, err = r.c.Businesses(ctx, r.acc.AccessToken)
+	if err != nil || len(list) != 1 || list[0].ID != r.acc.BusinessID {
+		t.Errorf("test account businesses = %+v, %v", list, err)
+	}
+	if _, err := r.c.Businesses(ctx, "not-a-token"); !hasCode(err, 190) {
+		t.Errorf("bad token: %v", err)
 	}
 }
 
