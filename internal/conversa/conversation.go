@@ -52,6 +52,7 @@ type Conversation struct {
 	FirstResponseAt *time.Time `json:"first_response_at,omitempty"` // first agent message
 	ResolvedAt      *time.Time `json:"resolved_at,omitempty"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	Unread          int        `json:"unread"` // customer messages no agent has read yet
 }
 
 // WindowExpiresAt is when the conversation's service window closes (nil when

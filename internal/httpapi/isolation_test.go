@@ -57,6 +57,7 @@ var isolationRoutes = []struct {
 	{"POST /api/v1/conversations/{id}/transfer", alphaConversation, map[string]any{"group_id": 1, "note": "Taken over"}},
 	{"POST /api/v1/conversations/{id}/resolve", alphaConversation, nil},
 	{"POST /api/v1/conversations/{id}/reopen", alphaConversation, nil},
+	{"POST /api/v1/conversations/{id}/read", alphaConversation, nil},
 	{"GET /api/v1/conversations/{id}/notes", alphaConversation, nil},
 	{"POST /api/v1/conversations/{id}/notes", alphaConversation, map[string]string{"body": "Taken over"}},
 	{"GET /api/v1/conversations/{id}/labels", alphaConversation, nil},

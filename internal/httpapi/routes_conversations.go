@@ -33,6 +33,7 @@ func (s *Server) routesConversations(m *router) {
 	m.authed("GET /api/v1/conversations/{id}", conversa.RoleAgent, s.getConversation)
 	m.authed("GET /api/v1/conversations/{id}/messages", conversa.RoleAgent, s.listMessages)
 	m.authed("POST /api/v1/conversations/{id}/messages", conversa.RoleAgent, s.sendMessage)
+	m.authed("POST /api/v1/conversations/{id}/read", conversa.RoleAgent, s.conversationAction((*inbox.Service).MarkRead))
 	m.authed("GET /api/v1/contacts/{id}", conversa.RoleAgent, s.getContact)
 	if s.events != nil {
 		m.authed("GET /api/v1/events", conversa.RoleAgent, s.streamEvents)
@@ -56,12 +57,14 @@ type conversationView struct {
 	Origin          string     `json:"origin"`
 	AssigneeID      *int64     `json:"assignee_id"`
 	CreatedAt       time.Time  `json:"created_at"`
+	Unread          int        `json:"unread"`
 }
 
 func viewConversation(c conversa.Conversation, ct conversa.Contact, now time.Time) conversationView {
 	return conversationView{ID: c.ID, ChannelID: c.ChannelID, Contact: contactRef{ct.ID, ct.WAID, ct.Name},
 		Status: string(c.Status), WindowExpiresAt: c.WindowExpiresAt(), LastMessageAt: c.LastMessageAt,
-		WindowOpen: conversa.WindowOpen(c.LastInboundAt, now), Origin: string(c.Origin), AssigneeID: c.AssigneeID, CreatedAt: c.CreatedAt}
+		WindowOpen: conversa.WindowOpen(c.LastInboundAt, now), Origin: string(c.Origin), AssigneeID: c.AssigneeID, CreatedAt: c.CreatedAt,
+		Unread: c.Unread}
 }
 
 type conversationPage struct {

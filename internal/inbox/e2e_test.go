@@ -27,6 +27,7 @@ type apiConversation struct {
 	Status          string  `json:"status"`
 	WindowExpiresAt *string `json:"window_expires_at"`
 	WindowOpen      bool    `json:"window_open"`
+	Unread          int     `json:"unread"`
 	Contact         struct {
 		ID   int64  `json:"id"`
 		WAID string `json:"wa_id"`
@@ -104,9 +105,24 @@ func TestEndToEndWindowAgainstSimulator(t *testing.T) {
 			t.Fatal(err)
 		}
 		eventually(t, "the window to open", func() bool { return w.conversation(conv.ID).WindowOpen })
-		if c := w.conversation(conv.ID); c.Status != "open" || c.Contact.Name != "Ana Souza" {
+		if c := w.conversation(conv.ID); c.Status != "open" || c.Contact.Name != "Ana Souza" || c.Unread != 1 {
 			t.Fatalf("after the reply: %+v", c)
 		}
+		// The agent opens the thread: read here, blue ticks on the phone.
+		var read apiConversation
+		w.call("POST", fmt.Sprintf("/api/v1/conversations/%d/read", conv.ID), nil, nil, http.StatusOK, &read)
+		if read.Unread != 0 {
+			t.Fatalf("after reading: %+v", read)
+		}
+		eventually(t, "the customer's message to show read on the phone", func() bool {
+			chat, _ := w.sim.Chat(pn, customer)
+			for _, m := range chat.Messages {
+				if m.Direction == "in" && m.Status == "read" {
+					return true
+				}
+			}
+			return false
+		})
 		var reply apiMessage
 		w.call("POST", path, text("Já saiu para entrega!"), nil, http.StatusCreated, &reply)
 		if reply.Status != "queued" || reply.Direction != "out" {

@@ -53,6 +53,7 @@ type Graph interface {
 	GetMedia(ctx context.Context, token, mediaID string) (*whatsapp.MediaInfo, error)
 	DownloadMedia(ctx context.Context, token, mediaURL string) ([]byte, string, error)
 	UploadMedia(ctx context.Context, token, phoneNumberID, filename, mimeType string, r io.Reader) (string, error)
+	MarkRead(ctx context.Context, token, phoneNumberID, messageID string, typing bool) error
 }
 
 // Queue inserts jobs inside a store transaction (jobs.Queue).
@@ -131,6 +132,7 @@ func (s *Service) Register(w *river.Workers) {
 	river.AddWorker(w, &sendWorker{svc: s})
 	river.AddWorker(w, &mediaWorker{svc: s})
 	river.AddWorker(w, &reconcileWorker{svc: s})
+	river.AddWorker(w, &readWorker{svc: s})
 }
 
 // Periodic lists the inbox's periodic jobs (jobs.Options.Periodic).

@@ -299,6 +299,7 @@ func withOutbound(c conversa.Conversation, m conversa.Message, now time.Time) co
 		c.FirstResponseAt = &now
 	}
 	c.Status, c.ResolvedAt = conversa.ConversationPending, nil
+	c.Unread = 0 // who answers has read
 	return c
 }
 

@@ -102,6 +102,7 @@ func (s *Service) inboundConversation(ctx context.Context, tx *store.Store, cont
 func withInbound(c conversa.Conversation, at time.Time) conversa.Conversation {
 	c = withWindow(c, at)
 	c.Status, c.ResolvedAt = conversa.ConversationOpen, nil
+	c.Unread++
 	return c
 }
 

@@ -60,6 +60,8 @@ func (g *fakeGraph) UploadMedia(context.Context, string, string, string, string,
 	return "", errors.New("no media")
 }
 
+func (g *fakeGraph) MarkRead(context.Context, string, string, string, bool) error { return nil }
+
 // fakeQueue records jobs instead of running them.
 type fakeQueue struct{ jobs []river.JobArgs }
 

@@ -9,13 +9,13 @@ import (
 )
 
 const conversationColumns = `c.id, c.company_id, c.channel_id, c.contact_id, c.status, c.origin, c.assignee_id,
-	c.last_inbound_at, c.last_message_at, c.first_response_at, c.resolved_at, c.created_at, c.updated_at`
+	c.last_inbound_at, c.last_message_at, c.first_response_at, c.resolved_at, c.created_at, c.updated_at, c.unread`
 
 func scanConversation(row interface{ Scan(...any) error }, extra ...any) (conversa.Conversation, error) {
 	var c conversa.Conversation
 	var lastInbound *time.Time
 	dest := append([]any{&c.ID, &c.CompanyID, &c.ChannelID, &c.ContactID, &c.Status, &c.Origin, &c.AssigneeID,
-		&lastInbound, &c.LastMessageAt, &c.FirstResponseAt, &c.ResolvedAt, &c.CreatedAt, &c.UpdatedAt}, extra...)
+		&lastInbound, &c.LastMessageAt, &c.FirstResponseAt, &c.ResolvedAt, &c.CreatedAt, &c.UpdatedAt, &c.Unread}, extra...)
 	err := row.Scan(dest...)
 	if lastInbound != nil {
 		c.LastInboundAt = lastInbound.UTC()
@@ -35,9 +35,9 @@ func (s *Store) CreateConversation(ctx context.Context, c conversa.Conversation)
 	}
 	c.LastMessageAt = dbTime(c.LastMessageAt)
 	id, err := s.w.insert(ctx, `INSERT INTO conversations (company_id, channel_id, contact_id, status, origin, assignee_id,
-		last_inbound_at, window_expires_at, last_message_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		last_inbound_at, window_expires_at, last_message_at, created_at, updated_at, unread) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.CompanyID, c.ChannelID, c.ContactID, string(c.Status), string(c.Origin), c.AssigneeID,
-		optTime(c.LastInboundAt), c.WindowExpiresAt(), c.LastMessageAt, now, now)
+		optTime(c.LastInboundAt), c.WindowExpiresAt(), c.LastMessageAt, now, now, c.Unread)
 	if isUniqueViolation(err) {
 		return c, conversa.Errorf(conversa.ECONFLICT, "The contact already has an open conversation.").
 			Pt("O contato já tem uma conversa aberta.")
@@ -50,9 +50,9 @@ func (s *Store) CreateConversation(ctx context.Context, c conversa.Conversation)
 // assignee, window and activity times) as the use case computed it.
 func (s *Store) SaveConversation(ctx context.Context, c conversa.Conversation) error {
 	n, err := affected(s.w.exec(ctx, `UPDATE conversations SET status = ?, origin = ?, assignee_id = ?, last_inbound_at = ?,
-		window_expires_at = ?, last_message_at = ?, first_response_at = ?, resolved_at = ?, updated_at = ?
+		window_expires_at = ?, last_message_at = ?, first_response_at = ?, resolved_at = ?, updated_at = ?, unread = ?
 		WHERE company_id = ? AND id = ?`, string(c.Status), string(c.Origin), c.AssigneeID, optTime(c.LastInboundAt),
-		c.WindowExpiresAt(), c.LastMessageAt, c.FirstResponseAt, c.ResolvedAt, s.now(), c.CompanyID, c.ID))
+		c.WindowExpiresAt(), c.LastMessageAt, c.FirstResponseAt, c.ResolvedAt, s.now(), c.Unread, c.CompanyID, c.ID))
 	if isUniqueViolation(err) { // reopening while the contact has another unresolved conversation
 		return conversa.Errorf(conversa.ECONFLICT, "The contact already has an open conversation.").
 			Pt("O contato já tem uma conversa aberta.")

@@ -111,6 +111,18 @@ func (s *Store) oneMessage(ctx context.Context, c conn, where string, args ...an
 
 // Messages returns up to limit messages of a conversation older than the
 // message beforeID (0 = the newest), oldest first, as a thread shows them.
+// LatestInboundWAMID is Meta's id of the conversation's latest customer
+// message, "" when the customer never wrote.
+func (s *Store) LatestInboundWAMID(ctx context.Context, companyID, conversationID int64) (string, error) {
+	var wamid string
+	err := s.r.queryRow(ctx, "SELECT wamid FROM messages WHERE company_id = ? AND conversation_id = ? AND direction = ? "+
+		"ORDER BY id DESC LIMIT 1", companyID, conversationID, string(conversa.Inbound)).Scan(&wamid)
+	if errors.Is(err, errNoRows) {
+		return "", nil
+	}
+	return wamid, err
+}
+
 func (s *Store) Messages(ctx context.Context, companyID, conversationID, beforeID int64, limit int) ([]conversa.Message, error) {
 	if beforeID <= 0 {
 		beforeID = 1<<63 - 1
