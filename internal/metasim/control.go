@@ -106,7 +106,7 @@ func (s *Sim) Sent(phoneNumberID, to string) int {
 func (s *Sim) SetTemplateStatus(wabaID, name, language, status, reason string) error {
 	w := s.wabaByID(wabaID)
 	if w == nil {
-		return errors.New("metasim: unknown waba_id")
+		return errUnknownWABA
 	}
 	w.mu.RLock()
 	t := w.templateIndex[name+"\x00"+language]
@@ -123,7 +123,7 @@ func (s *Sim) SetTemplateStatus(wabaID, name, language, status, reason string) e
 func (s *Sim) SetPaymentMethod(wabaID string, present bool) error {
 	w := s.wabaByID(wabaID)
 	if w == nil {
-		return errors.New("metasim: unknown waba_id")
+		return errUnknownWABA
 	}
 	id := ""
 	if present {
@@ -211,7 +211,7 @@ func (s *Sim) updatePhone(id string, f func(*phone) (event string, notify bool))
 // (ACCOUNT_VIOLATION, DISABLED_UPDATE, ...).
 func (s *Sim) AccountUpdate(wabaID, event string) error {
 	if s.wabaByID(wabaID) == nil {
-		return errors.New("metasim: unknown waba_id")
+		return errUnknownWABA
 	}
 	v := map[string]any{"event": event}
 	switch event {

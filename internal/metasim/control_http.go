@@ -17,7 +17,7 @@ func (s *Sim) controlRoutes(mux *http.ServeMux) {
 			v, err := f(r)
 			if err != nil {
 				status := http.StatusBadRequest
-				if errors.Is(err, errUnknownPhone) {
+				if errors.Is(err, errUnknownPhone) || errors.Is(err, errUnknownWABA) {
 					status = http.StatusNotFound
 				}
 				writeJSON(w, status, map[string]string{"error": err.Error()})
@@ -46,6 +46,7 @@ func (s *Sim) controlRoutes(mux *http.ServeMux) {
 	h("GET /_sim/clock", func(*http.Request) (any, error) { return s.clockView(), nil })
 	h("POST /_sim/clock", s.ctlClock)
 	h("POST /_sim/templates/status", s.ctlTemplateStatus)
+	h("GET /_sim/wabas/{waba}", func(r *http.Request) (any, error) { return s.WABA(r.PathValue("waba")) })
 	h("POST /_sim/wabas/{waba}/payment-method", s.ctlPayment)
 	h("POST /_sim/wabas/{waba}/account-update", s.ctlAccountUpdate)
 	h("POST /_sim/phones/{phone}/quality", s.ctlPhoneSetting("quality_rating"))
