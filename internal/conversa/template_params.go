@@ -37,6 +37,11 @@ func (t *Template) checkBody(values []string) error {
 				Pt("O parâmetro %d (%s) %s.", i+1, vars[i], pt)
 		}
 	}
+	// Meta refuses a body longer than its limit once filled (132005).
+	if n := utf8.RuneCountInString(t.bodyText(values)); n > maxBodyLen {
+		return Errorf(ETEMPLATEPARAMS, "Filled in, the message would have %d characters; WhatsApp allows %d. Shorten the values.", n, maxBodyLen).
+			Pt("Preenchida, a mensagem teria %d caracteres; o WhatsApp permite %d. Encurte os valores.", n, maxBodyLen)
+	}
 	return nil
 }
 
@@ -194,22 +199,31 @@ func (t *Template) checkButton(in TemplateInput, b ButtonValue) error {
 	return nil
 }
 
+// bodyText is the body with values in place of its variables.
+func (t *Template) bodyText(values []string) string {
+	b := t.Component("BODY")
+	if b == nil {
+		return ""
+	}
+	byName := map[string]string{}
+	for i, name := range t.BodyVariables() {
+		if i < len(values) {
+			byName[name] = values[i]
+		}
+	}
+	return fillVariables(b.Text, byName)
+}
+
 // Render fills the template with v and returns the text the customer will
 // read: header, body and footer. It is the preview agents see and the text
 // stored with the sent message.
 func (t *Template) Render(v TemplateValues) string {
-	byName := map[string]string{}
-	for i, name := range t.BodyVariables() {
-		if i < len(v.Body) {
-			byName[name] = v.Body[i]
-		}
-	}
 	var parts []string
 	if h := t.HeaderText(v); h != "" {
 		parts = append(parts, h)
 	}
-	if b := t.Component("BODY"); b != nil && b.Text != "" {
-		parts = append(parts, fillVariables(b.Text, byName))
+	if b := t.bodyText(v.Body); b != "" {
+		parts = append(parts, b)
 	}
 	if f := t.Component("FOOTER"); f != nil && f.Text != "" {
 		parts = append(parts, f.Text)

@@ -71,7 +71,8 @@ func TestCheckParamsAndRender(t *testing.T) {
 	if err := tpl.CheckParams(TemplateValues{Body: []string{"Ana", "#12345"}}); err != nil {
 		t.Fatalf("good params refused: %v", err)
 	}
-	for _, bad := range [][]string{{"Ana"}, {"Ana", "#1", "x"}, {"Ana", ""}, {"Ana\nBia", "#1"}, {"Ana", "a     b"}} {
+	long := strings.Repeat("x", 1000) // each value fits, the filled body (Meta's 132005) does not
+	for _, bad := range [][]string{{"Ana"}, {"Ana", "#1", "x"}, {"Ana", ""}, {"Ana\nBia", "#1"}, {"Ana", "a     b"}, {long, "#1"}} {
 		if err := tpl.CheckParams(TemplateValues{Body: bad}); ErrorCode(err) != ETEMPLATEPARAMS {
 			t.Errorf("CheckParams(%q) = %v, want template_params", bad, err)
 		}
