@@ -1,6 +1,9 @@
 package conversa
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ServiceWindow is the customer-service window: each inbound customer
 // message lets the business send free-form messages for 24 hours from it.
@@ -55,8 +58,24 @@ func CheckFreeForm(lastInbound, now time.Time) error {
 			"The customer has not written yet, so only an approved template can start this conversation.").
 			Pt("O cliente ainda não escreveu: só um modelo (template) aprovado pode iniciar esta conversa.")
 	}
-	closed := lastInbound.Add(ServiceWindow).UTC().Format(time.RFC3339)
+	en, pt := ago(now.Sub(lastInbound.Add(ServiceWindow)))
 	return Errorf(EWINDOWCLOSED,
-		"The 24-hour customer-service window closed at %s; send an approved template to reopen the conversation.", closed).
-		Pt("A janela de atendimento de 24 horas fechou em %s; envie um modelo (template) aprovado para retomar a conversa.", closed)
+		"The 24-hour customer-service window closed %s; send an approved template to reopen the conversation.", en).
+		Pt("A janela de atendimento de 24 horas fechou %s; envie um modelo (template) aprovado para retomar a conversa.", pt)
+}
+
+// ago says how long ago d was, in English and Portuguese, rounded down to
+// minutes, hours or days: unlike a clock time it needs no time zone.
+func ago(d time.Duration) (en, pt string) {
+	n, enUnit, ptUnit := int(d/time.Minute), "minute", "minuto"
+	switch {
+	case d >= 48*time.Hour:
+		n, enUnit, ptUnit = int(d/(24*time.Hour)), "day", "dia"
+	case d >= time.Hour:
+		n, enUnit, ptUnit = int(d/time.Hour), "hour", "hora"
+	}
+	if n != 1 {
+		enUnit, ptUnit = enUnit+"s", ptUnit+"s"
+	}
+	return fmt.Sprintf("%d %s ago", n, enUnit), fmt.Sprintf("há %d %s", n, ptUnit)
 }

@@ -1,6 +1,7 @@
 package conversa
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +61,26 @@ func TestInboundAtClampsFutureSkew(t *testing.T) {
 	}
 	if got := InboundAt(time.Time{}, recv); !got.Equal(recv) {
 		t.Errorf("zero timestamp: %v", got)
+	}
+}
+
+// The refusal says how long ago the window closed, which reads right in
+// any time zone.
+func TestWindowClosedSaysWhen(t *testing.T) {
+	last := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		after  time.Duration // past the window's end
+		en, pt string
+	}{
+		{time.Minute, "closed 1 minute ago", "fechou há 1 minuto"},
+		{59 * time.Minute, "closed 59 minutes ago", "fechou há 59 minutos"},
+		{3*time.Hour + 20*time.Minute, "closed 3 hours ago", "fechou há 3 horas"},
+		{30 * time.Hour, "closed 30 hours ago", "fechou há 30 horas"},
+		{72 * time.Hour, "closed 3 days ago", "fechou há 3 dias"},
+	} {
+		err := CheckFreeForm(last, last.Add(ServiceWindow+c.after))
+		if en, pt := ErrorMessage(err, "en"), ErrorMessage(err, "pt-BR"); !strings.Contains(en, c.en) || !strings.Contains(pt, c.pt) {
+			t.Errorf("%s after: %q / %q", c.after, en, pt)
+		}
 	}
 }
