@@ -190,10 +190,7 @@ func (s *Service) plan(ctx context.Context, ch conversa.Channel, contact convers
 		return plan{}, err
 	}
 	if t.Category == conversa.CategoryMarketing && contact.OptedOut != nil {
-		return plan{}, conversa.Errorf(conversa.EOPTEDOUT, "This contact opted out of marketing messages on %s; send a utility template or wait for them to write.",
-			contact.OptedOut.Format("2006-01-02")).
-			Pt("Este contato pediu para não receber mensagens de marketing em %s; envie um modelo de utilidade ou aguarde o contato escrever.",
-				contact.OptedOut.Format("02/01/2006"))
+		return plan{}, s.optedOutError(ctx, contact)
 	}
 	table, err := s.prices.PriceTable(ctx, contact.CompanyID)
 	if err != nil {
@@ -301,6 +298,21 @@ func withOutbound(c conversa.Conversation, m conversa.Message, now time.Time) co
 	c.Status, c.ResolvedAt = conversa.ConversationPending, nil
 	c.Unread = 0 // who answers has read
 	return c
+}
+
+// optedOutError says since when the contact refuses marketing, on the
+// company's calendar (a UTC date is the next day for an evening in Brazil).
+func (s *Service) optedOutError(ctx context.Context, contact conversa.Contact) error {
+	at := *contact.OptedOut
+	if tz, err := s.store.CompanyTimeZone(ctx, contact.CompanyID); err == nil {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			at = at.In(loc)
+		}
+	}
+	return conversa.Errorf(conversa.EOPTEDOUT, "This contact opted out of marketing messages on %s; send a utility template or wait for them to write.",
+		at.Format("2006-01-02")).
+		Pt("Este contato pediu para não receber mensagens de marketing em %s; envie um modelo de utilidade ou aguarde o contato escrever.",
+			at.Format("02/01/2006"))
 }
 
 func replyTo(m whatsapp.Message) string {

@@ -366,14 +366,18 @@ func TestSendRules(t *testing.T) {
 		if err != nil || again.ID != first.ID || len(u.queue.jobs) != 1 {
 			t.Fatalf("same key: %+v, %v, %d jobs", again, err, len(u.queue.jobs))
 		}
+		// 23:30 in São Paulo is already the next day in UTC.
+		sp, _ := time.LoadLocation("America/Sao_Paulo")
+		u.clock.Set(time.Date(2026, 11, 2, 23, 30, 0, 0, sp))
 		u.inbound("wamid.stop", "Parar!", u.clock.Now())
 		by := inbox.Sender{CompanyID: u.route.CompanyID}
 		start := func(to string, o inbox.Outgoing) error {
 			_, err := u.svc.StartConversation(ctx, by, inbox.Start{ChannelID: u.route.ChannelID, To: to, Message: o})
 			return err
 		}
-		if err := start("+55 11 98765-4321", tmpl("promo", "Ana")); conversa.ErrorCode(err) != conversa.EOPTEDOUT {
-			t.Fatalf("marketing to an opted-out contact: %v", err)
+		err = start("+55 11 98765-4321", tmpl("promo", "Ana"))
+		if conversa.ErrorCode(err) != conversa.EOPTEDOUT || !strings.Contains(conversa.ErrorMessage(err, "pt-BR"), "em 02/11/2026") {
+			t.Fatalf("marketing to an opted-out contact: %v (%s)", err, conversa.ErrorMessage(err, "pt-BR"))
 		}
 		if err := start("(11) 98765-4321", tmpl("aviso", "#1")); err != nil {
 			t.Fatalf("utility to an opted-out contact: %v", err)
