@@ -53,6 +53,7 @@ var isolationRoutes = []struct {
 	{"POST /api/v1/conversations/{id}/messages", alphaConversation, map[string]any{"type": "text", "text": map[string]string{"body": "Taken over"}}},
 	{"GET /api/v1/contacts/{id}", alphaContact, nil},
 	{"GET /api/v1/messages/{id}/media", alphaMessage, nil},
+	{"POST /api/v1/messages/{id}/retry", alphaMessage, nil},
 	{"POST /api/v1/conversations/{id}/assign", alphaConversation, map[string]any{"user_id": nil}},
 	{"POST /api/v1/conversations/{id}/transfer", alphaConversation, map[string]any{"group_id": 1, "note": "Taken over"}},
 	{"POST /api/v1/conversations/{id}/resolve", alphaConversation, nil},

@@ -21,6 +21,8 @@ import (
 //	     window_closed (free-form to someone who never wrote), channel_unavailable
 //	POST /api/v1/messages/preview   same body → {"text","category","expected_cost","currency","window_open","window_expires_at"}
 //	GET  /api/v1/messages/{id}/media → the stored attachment of an inbound message
+//	POST /api/v1/messages/{id}/retry → 201 a new queued message sending a failed one again
+//	     (Idempotency-Key honoured); 422 invalid when it did not fail, or as a first send
 func (s *Server) routesMessages(m *router) {
 	if s.inbox == nil {
 		return
@@ -28,6 +30,29 @@ func (s *Server) routesMessages(m *router) {
 	m.authed("POST /api/v1/messages", conversa.RoleAgent, s.startConversation)
 	m.authed("POST /api/v1/messages/preview", conversa.RoleAgent, s.previewStart)
 	m.authed("GET /api/v1/messages/{id}/media", conversa.RoleAgent, s.messageMedia)
+	m.authed("POST /api/v1/messages/{id}/retry", conversa.RoleAgent, s.retryMessage)
+}
+
+// retryMessage sends a failed message of a conversation the caller may act
+// on again (inbox.Retry).
+func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	old, err := s.store.Message(r.Context(), p.Company.ID, id)
+	if err != nil {
+		return err
+	}
+	if err := s.inbox.CanAct(r.Context(), actor(p), old.ConversationID); err != nil {
+		return err
+	}
+	m, err := s.inbox.Retry(r.Context(), sender(r, p), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewMessage(m, r.Header.Get("Accept-Language")))
+	return nil
 }
 
 type messageView struct {

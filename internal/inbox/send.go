@@ -54,12 +54,18 @@ func (s *Service) Send(ctx context.Context, by Sender, conversationID int64, o O
 		return conversa.Message{}, err
 	}
 	return s.enqueue(ctx, by, p, func(tx *store.Store) (conversa.Conversation, error) {
-		c, err := tx.LockConversation(ctx, by.CompanyID, conversationID)
-		if err == nil && c.Status == conversa.ConversationResolved {
-			c.Status, c.ResolvedAt = conversa.ConversationPending, nil // a send reopens it, waiting for the customer
-		}
-		return c, err
+		return reopenForSend(ctx, tx, by.CompanyID, conversationID)
 	})
+}
+
+// reopenForSend locks the conversation a send goes to; a send reopens a
+// resolved one, waiting for the customer.
+func reopenForSend(ctx context.Context, tx *store.Store, companyID, conversationID int64) (conversa.Conversation, error) {
+	c, err := tx.LockConversation(ctx, companyID, conversationID)
+	if err == nil && c.Status == conversa.ConversationResolved {
+		c.Status, c.ResolvedAt = conversa.ConversationPending, nil
+	}
+	return c, err
 }
 
 // Start is a request to message a number, usually with a template.
