@@ -68,4 +68,3 @@ func (s *Service) checkRetry(ctx context.Context, companyID, conversationID int6
 	}
 	return err
 }
-
