@@ -32,7 +32,9 @@ type CustomerMessage struct {
 	Filename      string  `json:"filename"`
 	Latitude      float64 `json:"latitude"`
 	Longitude     float64 `json:"longitude"`
+	Address       string  `json:"address"`  // location
 	Referral      bool    `json:"referral"` // came from a click-to-WhatsApp ad: 72-hour free entry point
+	ID            string  `json:"id"`       // wamid to use (default: a new one); replays documented payloads
 }
 
 type inboundValue struct {
@@ -78,7 +80,10 @@ func (s *Sim) CustomerSend(m CustomerMessage) (string, error) {
 		return "", err
 	}
 	now := s.now()
-	id := s.ids.wamid(waID)
+	id := m.ID
+	if id == "" {
+		id = s.ids.wamid(waID)
+	}
 	body["from"], body["id"], body["timestamp"], body["type"] = waID, id, strconv.FormatInt(now.Unix(), 10), m.Type
 	if m.ContextID != "" {
 		body["context"] = map[string]string{"from": p.display(), "id": m.ContextID}
@@ -126,11 +131,11 @@ func (s *Sim) inboundBody(p *phone, m *CustomerMessage) (map[string]any, *chatMs
 			return nil, nil, err
 		}
 		body[m.Type] = obj
-		view.MediaID = obj["id"]
+		view.MediaID, _ = obj["id"].(string)
 		view.Text = strings.TrimSpace("[" + m.Type + "] " + m.Text)
 	case "location":
-		body["location"] = map[string]any{"latitude": m.Latitude, "longitude": m.Longitude, "name": m.Text}
-		view.Text = "📍 " + m.Text
+		body["location"] = inboundLocation(m)
+		view.Text = strings.TrimSpace("📍 " + m.Text + " " + m.Address)
 	case "contacts":
 		body["contacts"] = []map[string]any{{"name": map[string]string{"formatted_name": m.Text, "first_name": m.Text},
 			"phones": []map[string]string{{"phone": "+" + m.Payload, "type": "CELL"}}}}
@@ -165,7 +170,7 @@ func (s *Sim) inboundBody(p *phone, m *CustomerMessage) (map[string]any, *chatMs
 	return body, view, nil
 }
 
-func (s *Sim) inboundMedia(p *phone, m *CustomerMessage) (map[string]string, error) {
+func (s *Sim) inboundMedia(p *phone, m *CustomerMessage) (map[string]any, error) {
 	data, mime := tinyPNG, "image/png"
 	if m.MediaBase64 != "" {
 		var err error
@@ -178,12 +183,34 @@ func (s *Sim) inboundMedia(p *phone, m *CustomerMessage) (map[string]string, err
 		mime = m.MimeType
 	}
 	it := s.storeMedia(p.ID, mime, m.Filename, data)
-	obj := map[string]string{"mime_type": it.MimeType, "sha256": it.SHA256, "id": it.ID}
+	// url: Meta has been adding the download URL to media webhooks since
+	// November 2025 (image webhook reference).
+	obj := map[string]any{"mime_type": it.MimeType, "sha256": it.SHA256, "id": it.ID,
+		"url": mediaURLAt(s.graphBase(), it)}
 	if m.Text != "" && m.Type != "audio" && m.Type != "sticker" {
 		obj["caption"] = m.Text
 	}
-	if m.Type == "document" && m.Filename != "" {
-		obj["filename"] = m.Filename
+	switch m.Type {
+	case "document":
+		if m.Filename != "" {
+			obj["filename"] = m.Filename
+		}
+	case "audio": // a voice note is recorded as Opus in Ogg
+		obj["voice"] = strings.HasPrefix(it.MimeType, "audio/ogg")
+	case "sticker":
+		obj["animated"] = false
 	}
 	return obj, nil
+}
+
+// inboundLocation is a shared pin; name and address only for a place.
+func inboundLocation(m *CustomerMessage) map[string]any {
+	loc := map[string]any{"latitude": m.Latitude, "longitude": m.Longitude}
+	if m.Text != "" {
+		loc["name"] = m.Text
+	}
+	if m.Address != "" {
+		loc["address"] = m.Address
+	}
+	return loc
 }

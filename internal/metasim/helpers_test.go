@@ -252,6 +252,16 @@ func (h *hookSink) waitStatus(t *testing.T, wamid, status string) map[string]any
 // uploadMedia POSTs a file to /{phone-number-id}/media and returns its id.
 func uploadMedia(t *testing.T, e *env, data []byte, mime string) string {
 	t.Helper()
+	id, _ := uploadMediaBody(t, e, data, mime)["id"].(string)
+	if id == "" {
+		t.Fatal("upload answered no id")
+	}
+	return id
+}
+
+// uploadMediaBody uploads a file and returns the decoded answer as sent.
+func uploadMediaBody(t *testing.T, e *env, data []byte, mime string) map[string]any {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	_ = mw.WriteField("messaging_product", "whatsapp")
@@ -267,10 +277,9 @@ func uploadMedia(t *testing.T, e *env, data []byte, mime string) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out map[string]string
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	if resp.StatusCode != 200 || out["id"] == "" {
-		t.Fatalf("upload: %d %v", resp.StatusCode, out)
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("upload: %d %v %v", resp.StatusCode, out, err)
 	}
-	return out["id"]
+	return out
 }

@@ -116,7 +116,13 @@ func (s *Sim) handleDeleteMedia(c *graphCall) {
 
 // mediaURL is where the bytes can be fetched (with the bearer token).
 func (s *Sim) mediaURL(r *http.Request, it *mediaItem) string {
-	return baseURL(r, s.opts.BasePath) + "/_sim/media/" + it.ID + "?mid=" + it.ID + "&ext=" +
+	return mediaURLAt(baseURL(r, s.opts.BasePath), it)
+}
+
+// mediaURLAt is a media item's download URL under base (scheme://host and
+// mount prefix); webhooks, which have no request, use the public URL.
+func mediaURLAt(base string, it *mediaItem) string {
+	return base + "/_sim/media/" + it.ID + "?mid=" + it.ID + "&ext=" +
 		strconv.Itoa(len(it.Data)) + "&hash=" + it.SHA256[:16]
 }
 

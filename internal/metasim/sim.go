@@ -72,6 +72,7 @@ type Sim struct {
 
 	msgIndex sync.Map // inbound wamid → *msgRef (mark-as-read); outbound ids are found through their chat
 	autoRead atomic.Bool
+	pinned   atomic.Pointer[time.Time] // tests only: see now
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	closed   atomic.Bool
@@ -185,6 +186,13 @@ func (s *Sim) SetPublicURL(u string) {
 	s.mu.Unlock()
 }
 
+// graphBase is where clients reach the Graph API (public URL and mount).
+func (s *Sim) graphBase() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.publicURL + s.opts.BasePath
+}
+
 // AppID and AppSecret identify the simulated Meta app (Embedded Signup's
 // client_id/client_secret; the secret signs webhooks).
 func (s *Sim) AppID() string {
@@ -285,5 +293,11 @@ func (s *Sim) customerFor(digits string) (waID string, onWhatsApp bool) {
 	return c.WAID, !c.NotOnWhatsApp
 }
 
-// now is the sim clock.
-func (s *Sim) now() time.Time { return s.clock.Now() }
+// now is the sim clock, or the instant a test pinned it to (a ShiftClock
+// keeps flowing, so rate-limit tests could not otherwise be exact).
+func (s *Sim) now() time.Time {
+	if t := s.pinned.Load(); t != nil {
+		return *t
+	}
+	return s.clock.Now()
+}
