@@ -25,7 +25,7 @@ func TestCreateTemplateBodiesMatchExamples(t *testing.T) {
 			tpl.Status, tpl.ID = "APPROVED", "should-not-be-sent"
 			f := newFakeGraph(t, ok(string(golden(t, "api/template_create_response.json"))))
 			res, err := newClient(t, f.URL).CreateTemplate(ctx, "T", "102290129340398", tpl)
-			if err != nil || res.ID != "572279198452421" || res.Status != "PENDING" || res.Category != "UTILITY" {
+			if err != nil || res.ID != "546151681022936" || res.Status != "PENDING" || res.Category != "UTILITY" {
 				t.Fatalf("res = %+v, err = %v", res, err)
 			}
 			r := f.last(t)

@@ -26,12 +26,13 @@ func sendErr(t *testing.T, status int, body string) *wa.Error {
 
 func TestGoldenErrorBodiesDecode(t *testing.T) {
 	e := sendErr(t, 400, string(golden(t, "errors/131047.json")))
-	if e.Code != 131047 || e.Type != "OAuthException" || e.FBTraceID != "AbCdEfGhIjK" || e.HTTPStatus != 400 ||
-		!strings.Contains(e.Details, "more than 24 hours") || e.Message != "(#131047) Re-engagement message" {
+	if e.Code != 131047 || e.Type != "OAuthException" || e.FBTraceID != "Az8or2yhqkZfEZ-_4Qn_Bam" || e.HTTPStatus != 400 ||
+		!strings.Contains(e.Details, "More than 24 hours") || e.Message != "(#131047) Re-engagement message" || !wa.IsWindowClosed(e) {
 		t.Errorf("131047 decoded as %+v", e)
 	}
 	e = sendErr(t, 400, string(golden(t, "errors/130429.json")))
-	if e.Code != 130429 || e.Subcode != 2494055 || e.FBTraceID != "Az8or2yhqkZfEZ-_4Qn_Bam" {
+	if e.Code != 130429 || e.Subcode != 2494055 || e.FBTraceID != "Az8or2yhqkZfEZ-_4Qn_Bam" ||
+		e.Details != "Cloud API message throughput has been reached." || !wa.Retryable(e) {
 		t.Errorf("130429 decoded as %+v", e)
 	}
 	e = sendErr(t, 401, string(golden(t, "errors/190.json")))

@@ -120,7 +120,9 @@ func TestSendConnectionRefusedIsNotAmbiguous(t *testing.T) {
 }
 
 func TestOAuthExchange(t *testing.T) {
-	f := newFakeGraph(t, ok(string(golden(t, "api/oauth_token.json"))))
+	// Meta's onboarding page shows the exchanged token alone; this is the
+	// JSON Graph's OAuth endpoint answers with (not a Meta example).
+	f := newFakeGraph(t, ok(`{"access_token":"EAAJi...","token_type":"bearer","expires_in":5183944}`))
 	tok, err := newClient(t, f.URL).ExchangeCode(context.Background(), "APP", "S3CRET", "CODE")
 	if err != nil || tok.AccessToken != "EAAJi..." || tok.ExpiresIn != 5183944 {
 		t.Fatalf("token = %+v, err = %v", tok, err)

@@ -20,17 +20,6 @@ func TestSendBodiesMatchMetaExamples(t *testing.T) {
 		{"send/text_reply.json", wa.Message{To: "+16505551234",
 			Context: &wa.ReplyContext{MessageID: "wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQTdCNTg5RjY1MEMyRjlGMjRGNgA="},
 			Text:    &wa.Text{Body: "You're welcome, Pablo!"}}},
-		{"send/template_positional.json", wa.Message{To: "5511987654321", BizOpaqueCallbackData: "conversa-msg-123",
-			Template: &wa.Template{Name: "pedido_enviado", Language: wa.Language{Code: "pt_BR"},
-				Components: []wa.TemplateComponent{{Type: "body", Parameters: []wa.Parameter{wa.TextParam("Ana")}}}}}},
-		{"send/template_full.json", wa.Message{To: "5511987654321", Template: &wa.Template{
-			Name: "order_update", Language: wa.Language{Code: "pt_BR"},
-			Components: []wa.TemplateComponent{
-				{Type: "header", Parameters: []wa.Parameter{{Type: "image", Image: &wa.Media{Link: "https://example.com/banner.png"}}}},
-				{Type: "body", Parameters: []wa.Parameter{wa.NamedParam("first_name", "Ana"), wa.NamedParam("order_id", "#12345")}},
-				{Type: "button", SubType: "quick_reply", Index: "0", Parameters: []wa.Parameter{{Type: "payload", Payload: "TALK_TO_AGENT"}}},
-				{Type: "button", SubType: "url", Index: "1", Parameters: []wa.Parameter{wa.TextParam("12345")}},
-			}}}},
 		{"send/image_link.json", wa.Message{To: "+16505551234",
 			Image: &wa.Media{Link: "https://www.luckyshrub.com/assets/succulents/aloe.png", Caption: "The best succulent ever?"}}},
 		{"send/document_id.json", wa.Message{To: "+16505551234",
@@ -83,10 +72,49 @@ func TestSendBodiesMatchMetaExamples(t *testing.T) {
 				t.Errorf("request = %s %s auth=%q ctype=%q", r.Method, r.Path, r.Auth, r.ContentType)
 			}
 			jsonEqual(t, r.Body, golden(t, tt.golden))
-			if res.MessageID() != "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA" || res.WaID() != "16505551234" {
+			if res.MessageID() != "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA" || res.WaID() != "16505555555" {
 				t.Errorf("result = %q %q", res.MessageID(), res.WaID())
 			}
 		})
+	}
+}
+
+// Template sends as Conversa builds them (positional body, media header,
+// named parameters, buttons by sub_type and index): the body follows the
+// syntax of Meta's template pages; the values are ours, so this is an
+// inline expectation, not a Meta example.
+func TestSendTemplateBodies(t *testing.T) {
+	tests := []struct {
+		msg  wa.Message
+		want string
+	}{
+		{wa.Message{To: "5511987654321", BizOpaqueCallbackData: "conversa-msg-123",
+			Template: &wa.Template{Name: "pedido_enviado", Language: wa.Language{Code: "pt_BR"},
+				Components: []wa.TemplateComponent{{Type: "body", Parameters: []wa.Parameter{wa.TextParam("Ana"), wa.TextParam("#12345")}}}}},
+			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"5511987654321","type":"template",
+			 "template":{"name":"pedido_enviado","language":{"code":"pt_BR"},
+			  "components":[{"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"#12345"}]}]},
+			 "biz_opaque_callback_data":"conversa-msg-123"}`},
+		{wa.Message{To: "5511987654321", Template: &wa.Template{Name: "order_update", Language: wa.Language{Code: "pt_BR"},
+			Components: []wa.TemplateComponent{
+				{Type: "header", Parameters: []wa.Parameter{{Type: "image", Image: &wa.Media{ID: "1602186516975000"}}}},
+				{Type: "body", Parameters: []wa.Parameter{wa.NamedParam("first_name", "Ana")}},
+				{Type: "button", SubType: "quick_reply", Index: "0", Parameters: []wa.Parameter{{Type: "payload", Payload: "TALK_TO_AGENT"}}},
+				{Type: "button", SubType: "copy_code", Index: "1", Parameters: []wa.Parameter{{Type: "coupon_code", CouponCode: "CARIBE25"}}},
+			}}},
+			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"5511987654321","type":"template",
+			 "template":{"name":"order_update","language":{"code":"pt_BR"},"components":[
+			  {"type":"header","parameters":[{"type":"image","image":{"id":"1602186516975000"}}]},
+			  {"type":"body","parameters":[{"type":"text","parameter_name":"first_name","text":"Ana"}]},
+			  {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"TALK_TO_AGENT"}]},
+			  {"type":"button","sub_type":"copy_code","index":"1","parameters":[{"type":"coupon_code","coupon_code":"CARIBE25"}]}]}}`},
+	}
+	for _, tt := range tests {
+		f := newFakeGraph(t, ok(string(golden(t, "send/response.json"))))
+		if _, err := newClient(t, f.URL).Send(context.Background(), "T", "1", tt.msg); err != nil {
+			t.Fatal(err)
+		}
+		jsonEqual(t, f.last(t).Body, []byte(tt.want))
 	}
 }
 
