@@ -196,6 +196,20 @@ func (e *env) subscribe(h *hookSink) {
 	}
 }
 
+// subscribedAfterTemplate is a simulator whose webhooks go to a sink, after
+// a pedido_enviado template to ana (customers reply to its wamid).
+func subscribedAfterTemplate(t *testing.T) (*env, *hookSink, string) {
+	t.Helper()
+	e := newEnv(t, Options{})
+	h := newHookSink(t, e.acc.AppSecret)
+	e.subscribe(h)
+	st, resp := e.send(tpl(ana, "pedido_enviado", "pt_BR", bodyParams("Ana", "#1")))
+	if st != 200 {
+		t.Fatal(st, resp)
+	}
+	return e, h, wamidOf(resp)
+}
+
 // values returns the change values received so far for a field.
 func (h *hookSink) values(field string) []map[string]any {
 	h.mu.Lock()

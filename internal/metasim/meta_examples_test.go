@@ -37,16 +37,7 @@ func docJSON(t *testing.T, name string) any {
 // likeDoc fails on every difference between got and a documented payload.
 func likeDoc(t *testing.T, doc string, got any, optional ...string) {
 	t.Helper()
-	var g any
-	raw, _ := json.Marshal(got)
-	_ = json.Unmarshal(raw, &g)
-	opt := map[string]bool{}
-	for _, o := range optional {
-		opt[o] = true
-	}
-	for _, d := range sameShape("$", docJSON(t, doc), g, opt) {
-		t.Errorf("%s: %s", doc, d)
-	}
+	expectShape(t, doc, docJSON(t, doc), got, optional)
 }
 
 // TestMetaRequestExamples posts every documented send request, and the
@@ -143,14 +134,7 @@ func TestMetaErrorExamples(t *testing.T) {
 // TestWebhookExamples: for every inbound type the simulator emits, and for
 // template status changes, the webhook has the documented payload's shape.
 func TestWebhookExamples(t *testing.T) {
-	e := newEnv(t, Options{})
-	h := newHookSink(t, e.acc.AppSecret)
-	e.subscribe(h)
-	st, resp := e.send(tpl(ana, "pedido_enviado", "pt_BR", bodyParams("Ana", "#1")))
-	if st != 200 {
-		t.Fatal(st, resp)
-	}
-	tplID := wamidOf(resp)
+	e, h, tplID := subscribedAfterTemplate(t)
 	for _, c := range inboundCases(tplID) {
 		t.Run(c.doc, func(t *testing.T) {
 			c.msg.From, c.msg.Name = ana, "Ana"

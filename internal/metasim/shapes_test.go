@@ -132,6 +132,13 @@ func allOptional(union any, path string, base map[string]bool) map[string]bool {
 
 func checkShape(t *testing.T, example string, got any, optional ...string) {
 	t.Helper()
+	expectShape(t, example, loadExample(t, example), got, optional)
+}
+
+// expectShape fails the test on every difference between got (any value
+// that marshals to JSON) and the example want, named name.
+func expectShape(t *testing.T, name string, want, got any, optional []string) {
+	t.Helper()
 	var g any
 	raw, _ := json.Marshal(got)
 	_ = json.Unmarshal(raw, &g)
@@ -139,8 +146,8 @@ func checkShape(t *testing.T, example string, got any, optional ...string) {
 	for _, o := range optional {
 		opt[o] = true
 	}
-	for _, d := range sameShape("$", loadExample(t, example), g, opt) {
-		t.Errorf("%s: %s", example, d)
+	for _, d := range sameShape("$", want, g, opt) {
+		t.Errorf("%s: %s", name, d)
 	}
 }
 

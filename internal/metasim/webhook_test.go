@@ -236,14 +236,7 @@ func TestWebhookDuplicates(t *testing.T) {
 // TestInboundTypes: each customer message type reaches the webhook in
 // Meta's shape.
 func TestInboundTypes(t *testing.T) {
-	e := newEnv(t, Options{})
-	h := newHookSink(t, e.acc.AppSecret)
-	e.subscribe(h)
-	st, resp := e.send(tpl(ana, "pedido_enviado", "pt_BR", bodyParams("Ana", "#1")))
-	if st != 200 {
-		t.Fatal(st, resp)
-	}
-	tplID := wamidOf(resp)
+	e, h, tplID := subscribedAfterTemplate(t)
 	msgs := []CustomerMessage{
 		{Type: "text", Text: "oi"},
 		{Type: "image", Text: "foto"},
