@@ -73,7 +73,12 @@ func (tm *team) addAgent(email string, group int64, available bool) int64 {
 
 // from delivers a text message from customer waID.
 func (tm *team) from(waID, wamid string) error {
-	raw := fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":"Oi"}}`, waID, wamid, tm.clock.Now().Unix())
+	return tm.deliver(waID, fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"%d","type":"text","text":{"body":"Oi"}}`, waID, wamid, tm.clock.Now().Unix()))
+}
+
+// deliver hands the inbox one inbound message of customer waID (Meta's
+// JSON), as the intake would.
+func (tm *team) deliver(waID, raw string) error {
 	var m whatsapp.InboundMessage
 	if err := json.Unmarshal([]byte(raw), &m); err != nil {
 		return err

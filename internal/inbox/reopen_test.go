@@ -1,7 +1,6 @@
 package inbox_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -10,20 +9,12 @@ import (
 	"github.com/conversa/conversa/internal/inbox"
 	"github.com/conversa/conversa/internal/store"
 	"github.com/conversa/conversa/internal/store/storetest"
-	"github.com/conversa/conversa/internal/whatsapp"
 )
 
 // react delivers customer waID's emoji reaction to the message target.
 func (tm *team) react(waID, wamid, target string) error {
-	raw := fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"%d","type":"reaction","reaction":{"message_id":%q,"emoji":"👍"}}`,
-		waID, wamid, tm.clock.Now().Unix(), target)
-	var m whatsapp.InboundMessage
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		return err
-	}
-	r := tm.route
-	r.ReceivedAt = tm.clock.Now()
-	return tm.svc.HandleEvent(ctx, r, whatsapp.Event{Message: &m, Contact: &whatsapp.WebhookContact{WaID: waID}})
+	return tm.deliver(waID, fmt.Sprintf(`{"from":%q,"id":%q,"timestamp":"%d","type":"reaction","reaction":{"message_id":%q,"emoji":"👍"}}`,
+		waID, wamid, tm.clock.Now().Unix(), target))
 }
 
 // A customer coming back to a resolved conversation gets an agent at their
