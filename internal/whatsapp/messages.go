@@ -60,15 +60,6 @@ type Reaction struct {
 	Emoji     string `json:"emoji"`
 }
 
-// Location is a pin, sent or received.
-type Location struct {
-	Latitude  float64 `json:"latitude"`
-	Longitude float64 `json:"longitude"`
-	Name      string  `json:"name,omitempty"`
-	Address   string  `json:"address,omitempty"`
-	URL       string  `json:"url,omitempty"` // inbound only
-}
-
 // Contact is a contact card, sent or received.
 type Contact struct {
 	Name      ContactName      `json:"name"`

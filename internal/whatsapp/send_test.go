@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -52,6 +53,12 @@ func TestSendBodiesMatchMetaExamples(t *testing.T) {
 			Reaction: &wa.Reaction{MessageID: "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA", Emoji: "😀"}}},
 		{"send/location.json", wa.Message{To: "+16505551234", Location: &wa.Location{Latitude: 37.44216251868683,
 			Longitude: -122.16153582049394, Name: "Philz Coffee", Address: "101 Forest Ave, Palo Alto, CA 94301"}}},
+		{"send/template_location.json", wa.Message{To: "+16505551234", Template: &wa.Template{Name: "order_delivery_update",
+			Language: wa.Language{Code: "en_US", Policy: "deterministic"}, Components: []wa.TemplateComponent{
+				{Type: "header", Parameters: []wa.Parameter{{Type: "location", Location: &wa.Location{Latitude: 37.44211676562361,
+					Longitude: -122.16155960083124, Name: "Philz Coffee", Address: "101 Forest Ave, Palo Alto, CA 94301"}}}},
+				{Type: "body", Parameters: []wa.Parameter{wa.NamedParam("customer_name", "Jane"), wa.NamedParam("order_number", "892104")}},
+			}}}},
 		{"send/contacts.json", wa.Message{To: "+16505551234", Contacts: []wa.Contact{{
 			Name:     wa.ContactName{FormattedName: "Barbara J. Johnson", FirstName: "Barbara", LastName: "Johnson", MiddleName: "Joana"},
 			Org:      &wa.ContactOrg{Company: "Lucky Shrub", Department: "Legal", Title: "Lead Counsel"},
@@ -115,6 +122,32 @@ func TestSendTemplateBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 		jsonEqual(t, f.last(t).Body, []byte(tt.want))
+	}
+}
+
+// A stored send request is decoded and sent again later (the send worker,
+// retries): Meta's string coordinates must read back and be written the
+// same way, and the numbers of inbound pins must still decode.
+func TestTemplateLocationRoundTrip(t *testing.T) {
+	doc := golden(t, "send/template_location.json")
+	var m wa.Message
+	if err := json.Unmarshal(doc, &m); err != nil {
+		t.Fatal(err)
+	}
+	if l := m.Template.Components[0].Parameters[0].Location; l.Latitude != 37.44211676562361 || l.Longitude != -122.16155960083124 {
+		t.Fatalf("location = %+v", l)
+	}
+	again, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonEqual(t, again, doc)
+	var l wa.Location
+	if err := json.Unmarshal([]byte(`{"latitude":-23.5,"longitude":"-46.6"}`), &l); err != nil || l.Latitude != -23.5 || l.Longitude != -46.6 {
+		t.Errorf("mixed = %+v %v", l, err)
+	}
+	if err := json.Unmarshal([]byte(`{"latitude":"north","longitude":1}`), &l); err == nil {
+		t.Error("a non-numeric latitude was accepted")
 	}
 }
 
