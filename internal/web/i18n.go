@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata"
@@ -23,9 +24,15 @@ const (
 const (
 	langCookie = "conversa_lang"
 	tzCookie   = "conversa_tz" // set by app.js from the browser's zone
+	// tzPinnedCookie says the user chose the zone in Settings: app.js then
+	// leaves conversa_tz alone instead of following the browser.
+	tzPinnedCookie = "conversa_tz_pinned"
 )
 
 // catalogs maps language → message key → text (fmt verbs for arguments).
+// messages_pt.go and messages_en.go hold the common texts; each screen's
+// messages_<screen>.go adds its own with addMessages, so the shared files
+// don't collide (TestCatalogsMatch checks both languages have every key).
 var catalogs = map[string]map[string]string{langPT: messagesPT, langEN: messagesEN}
 
 // defaultZone shows times as São Paulo sees them until the browser tells
@@ -37,6 +44,13 @@ type locale struct {
 	Lang string
 	msgs map[string]string
 	zone *time.Location
+}
+
+// addMessages merges texts given as {pt-BR, en} per key into both catalogs.
+func addMessages(texts map[string][2]string) {
+	for k, v := range texts {
+		messagesPT[k], messagesEN[k] = v[0], v[1]
+	}
 }
 
 // localeFor picks the language: the switch's cookie, else the browser's
@@ -124,17 +138,37 @@ func (l *locale) Clock(t time.Time) string {
 	return t.Format("3:04 PM")
 }
 
-// Money formats micro-USD as Meta's rate cards do (four decimals), in the
-// user's convention: US$ 0,0625 or $0.0625.
+// Money formats micro-USD in the user's convention, grouped by thousands:
+// US$ 12.345,00 or $12,345.00. Whole cents show two decimals; a sub-cent
+// amount shows four, as Meta's rate cards do (US$ 0,0625), or up to six
+// when the micro-dollars need them, so no price is rounded away.
 func (l *locale) Money(m conversa.Money) string {
-	s := m.String()
+	sign := ""
+	if m < 0 {
+		sign, m = "-", -m
+	}
+	frac := fmt.Sprintf("%06d", int64(m%conversa.Micro))
+	switch {
+	case strings.HasSuffix(frac, "0000"):
+		frac = frac[:2]
+	case strings.HasSuffix(frac, "00"):
+		frac = frac[:4]
+	default:
+		frac = strings.TrimRight(frac, "0")
+	}
 	if l.IsPT() {
-		return "US$ " + strings.Replace(s, ".", ",", 1)
+		return sign + "US$ " + grouped(int64(m/conversa.Micro), ".") + "," + frac
 	}
-	if strings.HasPrefix(s, "-") {
-		return "-$" + s[1:]
+	return sign + "$" + grouped(int64(m/conversa.Micro), ",") + "." + frac
+}
+
+// grouped writes n (≥ 0) with sep between groups of three digits.
+func grouped(n int64, sep string) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
 	}
-	return "$" + s
+	return s
 }
 
 // JSMessages are the strings app.js needs, as JSON for a data attribute.

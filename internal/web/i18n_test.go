@@ -49,8 +49,16 @@ func TestFormatting(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{pt.Money(625 * conversa.Micro / 10000), "US$ 0,0625"},
 		{en.Money(625 * conversa.Micro / 10000), "$0.0625"},
-		{pt.Money(12 * conversa.Micro), "US$ 12,0000"},
+		{pt.Money(12 * conversa.Micro), "US$ 12,00"},
 		{en.Money(-68 * conversa.Micro / 10000), "-$0.0068"},
+		{pt.Money(12345 * conversa.Micro), "US$ 12.345,00"},
+		{en.Money(12345 * conversa.Micro), "$12,345.00"},
+		{pt.Money(1234567*conversa.Micro + 50*conversa.Micro/100), "US$ 1.234.567,50"},
+		{en.Money(-1234567 * conversa.Micro), "-$1,234,567.00"},
+		{en.Money(999 * conversa.Micro), "$999.00"},
+		{pt.Money(0), "US$ 0,00"},
+		{en.Money(125), "$0.000125"},                         // micro-dollars are never rounded away
+		{pt.Money(1750 * conversa.Micro / 1000), "US$ 1,75"}, // 28 × 0.0625
 		{pt.DateTime(at), "09/03/2026 15:05"},
 		{pt.Clock(at), "15:05"},
 		{en.DateTime(at), "Mar 9, 2026 6:05 PM"}, // Lisbon is UTC in March

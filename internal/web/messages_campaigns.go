@@ -4,7 +4,7 @@ package web
 // reports do) so the shared catalog files don't collide; TestCatalogsMatch
 // still checks both languages have every key.
 func init() {
-	for k, v := range map[string][2]string{
+	addMessages(map[string][2]string{
 		"nav.campaigns":               {"Campanhas", "Campaigns"},
 		"campaigns.title":             {"Campanhas", "Campaigns"},
 		"campaigns.new":               {"Nova campanha", "New campaign"},
@@ -99,7 +99,5 @@ func init() {
 		"rstatus.excluded":            {"Excluída", "Excluded"},
 		"js.campaign.no_file":         {"Escolha o arquivo CSV.", "Choose the CSV file."},
 		"js.campaign.no_time":         {"Informe a data e a hora do envio.", "Give the date and time to send."},
-	} {
-		messagesPT[k], messagesEN[k] = v[0], v[1]
-	}
+	})
 }

@@ -5,7 +5,7 @@ package web
 // screens do) so the shared catalog files don't collide; TestCatalogsMatch
 // still checks both languages have every key.
 func init() {
-	for k, v := range map[string][2]string{
+	addMessages(map[string][2]string{
 		"compose.header_text":      {"Cabeçalho: variável {{%s}}", "Header: variable {{%s}}"},
 		"compose.header_image":     {"Cabeçalho: link da imagem", "Header: image link"},
 		"compose.header_video":     {"Cabeçalho: link do vídeo", "Header: video link"},
@@ -15,7 +15,5 @@ func init() {
 		"compose.button_otp":       {"O botão “%s” copia o código digitado acima.", "The “%s” button copies the code typed above."},
 		"compose.header_location":  {"Modelos com cabeçalho de localização só podem ser enviados pela API.", "Templates with a location header can only be sent through the API."},
 		"readiness.account_status": {"Conta e número sem bloqueio", "Account and number not blocked"},
-	} {
-		messagesPT[k], messagesEN[k] = v[0], v[1]
-	}
+	})
 }

@@ -5,7 +5,7 @@ package web
 // campaigns and reports do) so the shared catalog files don't collide;
 // TestCatalogsMatch still checks both languages have every key.
 func init() {
-	for k, v := range map[string][2]string{
+	addMessages(map[string][2]string{
 		"inbox.more_filters":     {"Filtros", "Filters"},
 		"inbox.any_channel":      {"Todos os canais", "All channels"},
 		"inbox.group":            {"Grupo", "Group"},
@@ -91,7 +91,5 @@ func init() {
 		"canned.title":           {"Respostas prontas", "Canned responses"},
 		"canned.search":          {"Buscar por atalho ou texto", "Search by shortcut or text"},
 		"canned.none":            {"Nenhuma resposta pronta cadastrada.", "No canned responses yet."},
-	} {
-		messagesPT[k], messagesEN[k] = v[0], v[1]
-	}
+	})
 }

@@ -4,7 +4,7 @@ package web
 // catalog files other screens edit don't collide (TestCatalogsMatch still
 // checks both languages have every key).
 func init() {
-	for k, v := range map[string][2]string{
+	addMessages(map[string][2]string{
 		"nav.reports":            {"Relatórios", "Reports"},
 		"reports.title":          {"Relatórios", "Reports"},
 		"reports.from":           {"De", "From"},
@@ -30,7 +30,5 @@ func init() {
 		"reports.read":           {"Lidas", "Read"},
 		"reports.delivered":      {"Entregues (não lidas)", "Delivered (unread)"},
 		"reports.failed":         {"Falharam", "Failed"},
-	} {
-		messagesPT[k], messagesEN[k] = v[0], v[1]
-	}
+	})
 }
