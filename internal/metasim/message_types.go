@@ -51,13 +51,6 @@ type reactionObj struct {
 	Emoji     *string `json:"emoji"`
 }
 
-type locationObj struct {
-	Latitude  *float64 `json:"latitude"`
-	Longitude *float64 `json:"longitude"`
-	Name      string   `json:"name"`
-	Address   string   `json:"address"`
-}
-
 type interactive struct {
 	Type   string          `json:"type"`
 	Header json.RawMessage `json:"header"`
@@ -129,11 +122,11 @@ func (s *Sim) validateMessage(req *sendRequest) (outMsg, *metaError) {
 		return outMsg{text: *req.Reaction.Emoji}, nil
 	case "location":
 		l := req.Location
-		if l == nil || l.Latitude == nil || l.Longitude == nil {
-			return outMsg{}, missing("location['latitude'] and location['longitude']")
+		if err := checkPin(l, "location", 131008, 131009); err != nil {
+			return outMsg{}, err
 		}
 		return outMsg{text: strings.TrimSpace("📍 " + l.Name + " " + l.Address + " (" +
-			strconv.FormatFloat(*l.Latitude, 'f', 5, 64) + ", " + strconv.FormatFloat(*l.Longitude, 'f', 5, 64) + ")")}, nil
+			strconv.FormatFloat(l.Latitude.v, 'f', 5, 64) + ", " + strconv.FormatFloat(l.Longitude.v, 'f', 5, 64) + ")")}, nil
 	case "contacts":
 		if len(req.Contacts) == 0 {
 			return outMsg{}, missing("contacts")

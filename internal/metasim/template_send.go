@@ -24,17 +24,17 @@ type sendComponent struct {
 }
 
 type sendParam struct {
-	Type          string          `json:"type"`
-	Text          string          `json:"text"`
-	ParameterName string          `json:"parameter_name"`
-	Payload       string          `json:"payload"`
-	Image         *mediaObj       `json:"image"`
-	Video         *mediaObj       `json:"video"`
-	Document      *mediaObj       `json:"document"`
-	Currency      *fallbackParam  `json:"currency"`
-	DateTime      *fallbackParam  `json:"date_time"`
-	Location      json.RawMessage `json:"location"`
-	CouponCode    string          `json:"coupon_code"`
+	Type          string         `json:"type"`
+	Text          string         `json:"text"`
+	ParameterName string         `json:"parameter_name"`
+	Payload       string         `json:"payload"`
+	Image         *mediaObj      `json:"image"`
+	Video         *mediaObj      `json:"video"`
+	Document      *mediaObj      `json:"document"`
+	Currency      *fallbackParam `json:"currency"`
+	DateTime      *fallbackParam `json:"date_time"`
+	Location      *locationObj   `json:"location"`
+	CouponCode    string         `json:"coupon_code"`
 }
 
 type fallbackParam struct {
@@ -183,9 +183,8 @@ func checkHeader(t *template, c *sendComponent) (string, *metaError) {
 	if format == "text" {
 		return fill(t, h.Text, t.headerVars, c, "header")
 	}
-	if format == "location" {
-		return "[location]", nil
-	}
+	// A media or LOCATION header has no default: Meta refuses a send
+	// without its one parameter of the header's type.
 	if c == nil || len(c.Parameters) != 1 {
 		return "", metaErr(132000, "The "+format+" header needs exactly one parameter.")
 	}
@@ -193,7 +192,19 @@ func checkHeader(t *template, c *sendComponent) (string, *metaError) {
 	if p.Type != format {
 		return "", metaErr(132012, "Header parameter type "+p.Type+" does not match the template header format "+h.Format+".")
 	}
+	if format == "location" {
+		return locationHeader(p.Location)
+	}
 	return "[" + format + "]", nil
+}
+
+// locationHeader checks a LOCATION header's pin and renders it.
+func locationHeader(l *locationObj) (string, *metaError) {
+	const where = "template['components'][header]['parameters'][0]['location']"
+	if err := checkPin(l, where, 132012, 132012); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace("[location] " + l.Name), nil
 }
 
 // checkButtons validates button parameters: a URL button with a variable
