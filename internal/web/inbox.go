@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
@@ -107,12 +109,32 @@ func (f listFilter) apiQuery() string {
 	}
 	ids := f.ids()
 	if f.Q != "" {
-		ids.Set("q", f.Q)
+		ids.Set("q", searchTerm(f.Q))
 	}
 	if len(ids) > 0 {
 		q += "&" + ids.Encode()
 	}
 	return q
+}
+
+// searchTerm is what the API searches for: a number typed the way people
+// write it ("(11) 98765-4321") as its digits, which the stored WhatsApp
+// ids contain; names as typed.
+func searchTerm(q string) string {
+	q = strings.TrimSpace(q)
+	if strings.ContainsFunc(q, unicode.IsLetter) {
+		return q
+	}
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, q)
+	if digits == "" {
+		return q
+	}
+	return digits
 }
 
 // Tabs are the keys, for the template.

@@ -171,13 +171,7 @@ func (u *UI) history(r *http.Request, v *view, c apiConversation) ([]historyItem
 		if o.ID == c.ID || conversa.CanonicalWAID(o.Contact.WAID) != key {
 			continue
 		}
-		h := historyItem{apiConversation: o}
-		for _, ch := range channels {
-			if ch.ID == o.ChannelID {
-				h.Channel = ch.Name
-			}
-		}
-		out = append(out, h)
+		out = append(out, historyItem{apiConversation: o, Channel: channelName(channels, o.ChannelID)})
 	}
 	return out, nil
 }

@@ -188,7 +188,15 @@ func TestInboxCardIsLive(t *testing.T) {
 	agent := f.s.login("agent@acme.com")
 	card := fmt.Sprintf("/app/inbox/%d/card", f.conv)
 	page := f.page(fmt.Sprintf("/app/inbox/%d", f.conv), langPT, agent)
-	mustContain(t, page, `<div id="contact-card" hx-get="`+card+`" hx-trigger="refresh, live[!this.contains(document.activeElement)]" hx-swap="outerHTML" data-live`,
+	// Each live part names the events it shows and, in a thread, the one
+	// conversation they must be about (app.js refreshes only those).
+	conv := fmt.Sprint(f.conv)
+	mustContain(t, page, `<div id="contact-card" hx-get="`+card+`" hx-trigger="refresh, live[!this.contains(document.activeElement)]" hx-swap="outerHTML"
+     data-live="message.created conversation.updated conversation.labels" data-live-conv="`+conv+`"`,
+		`data-live="message.created message.status conversation.updated" data-live-conv="`+conv+`"`,
+		`data-live="note.created" data-live-conv="`+conv+`"`,
+		`id="convs"`, `data-live="message.created conversation.updated conversation.labels">`,
+		`<div id="live-announce" class="sr-only" role="status" aria-live="polite"`, `role="log" aria-live="off"`,
 		`<h2 id="contact-name">Sem nome</h2>`)
 	if _, err := f.st.UpsertContact(context.Background(), conversa.Contact{CompanyID: f.company, ChannelID: f.salesCh,
 		WAID: "5511987654321", Name: "Ana Cliente"}); err != nil {

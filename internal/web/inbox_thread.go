@@ -30,19 +30,22 @@ func (u *UI) routesThread(m *http.ServeMux) {
 }
 
 type apiMessage struct {
-	ID          int64      `json:"id"`
-	Direction   string     `json:"direction"`
-	Type        string     `json:"type"`
-	Text        string     `json:"text"`
-	Status      string     `json:"status"`
-	WAMID       *string    `json:"wamid"`
-	ReplyTo     string     `json:"reply_to"`
-	CreatedAt   time.Time  `json:"created_at"`
-	Error       *string    `json:"error"`
-	Category    string     `json:"category"`
-	HasMedia    bool       `json:"has_media"`
-	MediaStored bool       `json:"media_stored"`
-	ReadAt      *time.Time `json:"read_at"`
+	ID          int64       `json:"id"`
+	Direction   string      `json:"direction"`
+	Type        string      `json:"type"`
+	Text        string      `json:"text"`
+	Status      string      `json:"status"`
+	WAMID       *string     `json:"wamid"`
+	ReplyTo     string      `json:"reply_to"`
+	CreatedAt   time.Time   `json:"created_at"`
+	Error       *string     `json:"error"`
+	Category    string      `json:"category"`
+	HasMedia    bool        `json:"has_media"`
+	MediaStored bool        `json:"media_stored"`
+	ReadAt      *time.Time  `json:"read_at"`
+	Content     *apiContent `json:"content"`
+
+	Reactions []reactionBadge `json:"-"` // folded in from reaction messages (inbox_content.go)
 }
 
 // MediaURL is where the API serves the stored attachment.
@@ -149,7 +152,7 @@ func (t *threadData) path(suffix string) string {
 func (u *UI) partMessages(r *http.Request, v *view, t *threadData) error {
 	var msgs struct{ Data []apiMessage }
 	err := u.apiGet(r, v, t.path("/messages"), &msgs)
-	t.Messages = msgs.Data
+	t.Messages = foldReactions(msgs.Data)
 	return err
 }
 
@@ -219,6 +222,9 @@ func (u *UI) partComposer(r *http.Request, v *view, t *threadData) error {
 	t.Picker = p
 	return nil
 }
+
+// Uploads are the files the composer sends (compose_upload.go).
+func (*threadData) Uploads() uploadRules { return composerUploads }
 
 // commonEmoji are offered by the composer's picker.
 var commonEmoji = []string{"😀", "😂", "😊", "😍", "🙏", "👍", "👏", "🙌", "🎉", "❤️", "✅", "❌",

@@ -17,7 +17,9 @@ import (
 
 // pages holds one template set per screen file: the layout and shared
 // partials plus that screen's own templates, so screens can each define
-// "content" (and their fragments) without clashing.
+// "content" (and their fragments) without clashing. A screen too big for
+// one file continues in parts named after it: inbox.thread.html belongs to
+// inbox.html.
 type pages struct{ sets map[string]*template.Template }
 
 // shared are parsed into every set.
@@ -31,10 +33,14 @@ func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimPrefix(f, "templates/")
-		if isShared(f) {
+		if isShared(f) || strings.Count(name, ".") > 1 {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(shared, f)...)
+		parts, err := fs.Glob(templateFS, "templates/"+strings.TrimSuffix(name, ".html")+".*.html")
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, append(append(shared, f), parts...)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: %s: %w", name, err)
 		}
@@ -63,8 +69,11 @@ type view struct {
 	Now      time.Time
 	SimPhone string // the customer phone page, in sandbox mode
 	SimBase  string // where the simulator is mounted, in sandbox mode
-	Data     any
-	r        *http.Request
+	// Available is the user's availability for the top bar's switch
+	// (full pages only; nil hides it).
+	Available *availabilityState
+	Data      any
+	r         *http.Request
 }
 
 // Role helpers for the navigation and for hiding actions a role can't take
@@ -114,6 +123,9 @@ func (u *UI) serve(min conversa.Role, file, name string, load loader) http.Handl
 			}
 			u.renderError(w, v, err)
 			return
+		}
+		if name == "layout" {
+			u.loadAvailability(r, v)
 		}
 		u.render(w, http.StatusOK, file, name, v)
 	}

@@ -31,6 +31,7 @@ type apiTemplate struct {
 	Components     []conversa.TemplateComponent `json:"components"`
 	Inputs         []conversa.TemplateInput     `json:"inputs"` // header and button values a send fills
 	UpdatedAt      time.Time                    `json:"updated_at"`
+	ParamFormat    string                       `json:"parameter_format"`
 }
 
 // Part returns the text of a component (HEADER, BODY, FOOTER).
@@ -40,18 +41,6 @@ func (t apiTemplate) Part(typ string) string {
 		return c.Text
 	}
 	return ""
-}
-
-// Buttons are the template's button labels, for the preview.
-func (t apiTemplate) Buttons() []string {
-	d := conversa.Template{Components: t.Components}
-	var out []string
-	if c := d.Component("BUTTONS"); c != nil {
-		for _, b := range c.Buttons {
-			out = append(out, b.Text)
-		}
-	}
-	return out
 }
 
 // Variables are the body's variables in order, for the send forms.
@@ -107,32 +96,4 @@ func (u *UI) templates(r *http.Request, v *view, channelID int64) ([]apiTemplate
 	var list struct{ Data []apiTemplate }
 	err := u.apiGet(r, v, fmt.Sprintf("/api/v1/templates?channel_id=%d", channelID), &list)
 	return list.Data, err
-}
-
-type editorData struct {
-	T          apiTemplate
-	New        bool
-	Channels   []apiChannel
-	Categories []string
-	Languages  []string
-}
-
-func (u *UI) loadTemplateEditor(r *http.Request, v *view) error {
-	d := editorData{New: r.PathValue("id") == "", Categories: []string{"MARKETING", "UTILITY", "AUTHENTICATION"},
-		Languages: []string{"pt_BR", "en_US", "es"}}
-	var err error
-	if d.Channels, err = u.channels(r, v); err != nil {
-		return err
-	}
-	if d.New {
-		d.T = apiTemplate{ChannelID: channelParam(r, d.Channels), Language: conversa.DefaultTemplateLanguage, Category: "UTILITY"}
-		v.Title = v.T("templates.new")
-	} else {
-		if err := u.apiGet(r, v, "/api/v1/templates/"+r.PathValue("id"), &d.T); err != nil {
-			return err
-		}
-		v.Title = v.T("templates.edit", d.T.Name)
-	}
-	v.Nav, v.Data = "templates", d
-	return nil
 }

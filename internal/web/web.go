@@ -86,6 +86,7 @@ func (u *UI) routes() *http.ServeMux {
 	u.routesNewConversation(m)
 	u.routesReports(m)
 	u.routesCampaigns(m)
+	u.routesSettings(m)
 	m.HandleFunc("/app/", u.page(conversa.RoleAgent, "error.html", func(*http.Request, *view) error {
 		return errPageNotFound
 	}))

@@ -1,12 +1,15 @@
-// Conversa's browser glue. Pages are rendered by the server; htmx reloads
-// fragments; this file does the rest in one place:
+// Conversa's browser glue, core part. Pages are rendered by the server;
+// htmx reloads fragments; this file does what every screen needs:
 //  - forms marked data-api send JSON to /api/v1 (the API is the only place
-//    with behaviour) and show its localized error in the form;
+//    with behaviour) and show its localized error, or data-success, in the
+//    form;
 //  - the step-up password dialog, retried transparently;
-//  - live updates: the SSE stream triggers "live" on [data-live] elements;
+//  - live updates: each SSE event refreshes only the [data-live] parts it
+//    concerns, and new customer messages are announced to screen readers;
 //  - the 24-hour window countdown, on the server's clock;
-//  - the emoji and canned-response pickers and the WhatsApp-style template
-//    preview.
+//  - the top bar's availability switch.
+// inbox.js (the composer) and editor.js (templates, campaigns, prices)
+// build on window.conversa, set at the end.
 "use strict";
 (function () {
   const body = document.body;
@@ -17,13 +20,22 @@
   let clockSkew = Date.parse(body.dataset.now) - Date.now() || 0;
   const now = () => Date.now() + clockSkew;
 
-  // Tell the server the browser's time zone once, for dates it formats.
+  // Tell the server the browser's time zone, for the dates it formats,
+  // unless the user pinned one in Settings (the picker there sets both).
+  const cookie = (k, v) => { document.cookie = k + "=" + v + "; path=/; max-age=" + (v ? 31536000 : 0) + "; SameSite=Lax"; };
+  const pinned = () => /(^|; )conversa_tz_pinned=1/.test(document.cookie);
   try {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && !document.cookie.includes("conversa_tz=" + tz)) {
-      document.cookie = "conversa_tz=" + tz + "; path=/; max-age=31536000; SameSite=Lax";
-    }
+    if (tz && !pinned() && !document.cookie.includes("conversa_tz=" + tz)) cookie("conversa_tz", tz);
   } catch (_) { /* no Intl: the server's default zone stays */ }
+  document.addEventListener("change", (ev) => {
+    if (!ev.target.matches("[data-tz-pick]")) return;
+    const zone = ev.target.value;
+    cookie("conversa_tz_pinned", zone ? "1" : "");
+    if (zone) cookie("conversa_tz", zone);
+    else cookie("conversa_tz", Intl.DateTimeFormat().resolvedOptions().timeZone);
+    location.reload();
+  });
 
   async function api(method, path, data) {
     const opts = { method, credentials: "same-origin",
@@ -121,7 +133,18 @@
     }
   }
 
-  const builders = {}; // data-build: forms whose JSON isn't a flat copy of fields
+  // data-build: forms whose JSON isn't a flat copy of fields. A builder
+  // that sends the request itself (a file upload with progress) returns
+  // {[SENT]: result} with call's result instead of the JSON.
+  const builders = {};
+  const SENT = Symbol("sent");
+
+  // succeeded shows a form's data-success sentence ({field} filled from
+  // the answer) in its .form-ok line, a polite status.
+  function succeeded(form, data) {
+    const ok = form.querySelector(".form-ok") || form.closest("[data-errors]")?.querySelector(".form-ok");
+    if (ok && form.dataset.success) ok.textContent = form.dataset.success.replace(/\{(\w+)\}/g, (_, k) => data[k] ?? "");
+  }
 
   document.addEventListener("submit", async (ev) => {
     const form = ev.target;
@@ -130,45 +153,105 @@
     if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
     // Small button forms show errors in their group's [data-errors] line.
     const err = form.querySelector(".form-error") || form.closest("[data-errors]")?.querySelector(".form-error");
+    const ok = form.querySelector(".form-ok") || form.closest("[data-errors]")?.querySelector(".form-ok");
     const btn = ev.submitter || form.querySelector("[type=submit]");
     if (err) err.textContent = "";
+    if (ok) ok.textContent = "";
     if (btn) btn.disabled = true;
+    form.setAttribute("aria-busy", "true");
     try {
       const build = builders[form.dataset.build];
       const data = build ? await build(form) : formJSON(form);
       const hasBody = !["GET", "DELETE"].includes(form.dataset.method) && form.dataset.nobody === undefined;
       // "{field}" in data-api is that field's value (after the builder ran).
       const path = form.dataset.api.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(form.elements[k]?.value ?? ""));
-      const r = await call(form.dataset.method || "POST", path, hasBody ? data : undefined, form.dataset.anon !== undefined);
-      if (r.ok) return then(form, r.data || {});
+      const r = data && data[SENT] ? data[SENT] :
+        await call(form.dataset.method || "POST", path, hasBody ? data : undefined, form.dataset.anon !== undefined);
+      if (r.ok) {
+        succeeded(form, r.data || {});
+        return then(form, r.data || {});
+      }
       if (err) { err.textContent = r.error.message; err.focus && err.focus(); }
       form.dispatchEvent(new CustomEvent("api:error", { detail: r.error, bubbles: true }));
     } catch (e) {
       if (err) err.textContent = e.message;
     } finally {
       if (btn) btn.disabled = false;
+      form.removeAttribute("aria-busy");
     }
   });
 
-  // Live updates: every event refreshes the [data-live] parts of the page
-  // (each fetches what it shows); a burst of events costs one refresh.
-  let liveTimer = null;
-  function live() {
-    clearTimeout(liveTimer);
-    liveTimer = setTimeout(() => {
-      document.querySelectorAll("[data-live]").forEach((el) => window.htmx && htmx.trigger(el, "live"));
-    }, 150);
+  // Live updates. Each [data-live] part names the events it shows
+  // (data-live="message.created conversation.updated"; no value: every
+  // event) and, with data-live-conv, the one conversation it is about, so
+  // an event refreshes only the parts it concerns: a new message elsewhere
+  // costs an open thread nothing but the list. A part refreshes at most once
+  // per liveGap however many events arrive; "open" (the stream connected
+  // again) and "resync" (it lagged) refresh every part, for what it missed.
+  const liveDelay = 150, liveGap = 500;
+  const liveTimers = new Map(); // a part's id → {timer, last}
+  function concerns(el, type, data) {
+    const types = el.dataset.live;
+    if (types && !types.split(/\s+/).includes(type)) return false;
+    const conv = el.dataset.liveConv;
+    if (!conv) return true;
+    const about = data.conversation_id ?? (type.startsWith("conversation.") ? data.id : undefined);
+    return about === undefined || String(about) === conv;
   }
+  function schedule(el) {
+    const key = el.id || el;
+    const s = liveTimers.get(key) || { timer: null, last: 0 };
+    liveTimers.set(key, s);
+    if (s.timer) return;
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      s.last = Date.now();
+      const cur = el.id ? document.getElementById(el.id) : el; // htmx may have swapped it
+      if (cur && cur.isConnected && window.htmx) htmx.trigger(cur, "live");
+    }, Math.max(liveDelay, s.last + liveGap - Date.now()));
+  }
+  function onLive(type, data) {
+    document.querySelectorAll("[data-live]").forEach((el) => { if (concerns(el, type, data)) schedule(el); });
+    if (type === "message.created" && data.direction === "in") announce(data);
+    if (type === "agent.availability" && String(data.user_id) === body.dataset.me) showAvailability(data.available);
+  }
+  const refreshAll = () => document.querySelectorAll("[data-live]").forEach(schedule);
   if (body.dataset.liveStream !== undefined && window.EventSource) {
     const es = new EventSource("/api/v1/events");
-    // Whatever changed between rendering the page and (re)connecting the
-    // stream would be missed: refresh the live parts once on every open.
-    es.addEventListener("open", live);
+    es.addEventListener("open", refreshAll);
+    es.addEventListener("resync", refreshAll);
     ["message", "message.created", "message.status", "conversation.created", "conversation.updated",
       "conversation.labels", "note.created", "window.changed", "template.updated", "template.status",
-      "channel.updated", "onboarding.updated", "campaign.progress", "campaign.updated", "resync"]
-      .forEach((type) => es.addEventListener(type, live));
+      "channel.updated", "onboarding.updated", "campaign.progress", "campaign.updated", "agent.availability"]
+      .forEach((type) => es.addEventListener(type, (ev) => {
+        let data = {};
+        try { data = JSON.parse(ev.data || "{}") || {}; } catch (_) { /* not JSON: treat as about everything */ }
+        onLive(type, data);
+      }));
     window.addEventListener("beforeunload", () => es.close());
+  }
+
+  // announce tells screen readers about a customer's new message in a
+  // short sentence ("Nova mensagem de Ana"), in the polite #live-announce
+  // region. The name is the list's; a conversation the list doesn't show
+  // yet gets it after the list's refresh, or a generic one after 2 s.
+  function announce(data) {
+    const region = document.getElementById("live-announce");
+    if (!region) return;
+    const key = data.type === "reaction" ? "announce.reaction" : "announce.message";
+    const nameIn = () => document.querySelector(`#convs [data-conversation="${data.conversation_id}"] .name`);
+    const say = () => {
+      const p = document.createElement("p");
+      p.textContent = t(key).replace("%s", nameIn()?.textContent.trim() || t("announce.someone"));
+      region.append(p);
+      while (region.children.length > 3) region.firstChild.remove();
+    };
+    if (nameIn() || !document.getElementById("convs")) return say();
+    let done = false;
+    const once = () => { if (!done) { done = true; document.removeEventListener("htmx:load", onList); say(); } };
+    const onList = (ev) => { if (ev.target.id === "convs") once(); };
+    document.addEventListener("htmx:load", onList);
+    setTimeout(once, 2000);
   }
 
   // within lists root itself and its descendants matching sel.
@@ -229,267 +312,26 @@
   setInterval(tick, 1000);
   tick();
 
-  // insertText puts text at the textarea's cursor.
-  function insertText(ta, text) {
-    const at = ta.selectionStart ?? ta.value.length;
-    ta.value = ta.value.slice(0, at) + text + ta.value.slice(ta.selectionEnd ?? at);
-    ta.focus();
-    ta.selectionStart = ta.selectionEnd = at + text.length;
-    ta.dispatchEvent(new Event("input", { bubbles: true }));
+  // The availability switch: a choice is saved at once; if the API
+  // refuses, the old one comes back with the reason. Another tab's change
+  // arrives as a live event (onLive).
+  function showAvailability(on) {
+    const box = document.getElementById("availability");
+    const radio = box && box.querySelector(`input[value="${on ? "true" : "false"}"]`);
+    if (radio) radio.checked = true;
   }
-
-  // Emoji picker: buttons inside [data-emoji-for="textareaId"] insert at the cursor.
-  document.addEventListener("click", (ev) => {
-    const b = ev.target.closest("[data-emoji-for] button");
-    if (b) insertText(document.getElementById(b.closest("[data-emoji-for]").dataset.emojiFor), b.textContent);
-  });
-
-  // Canned responses: a button of [data-canned-for="textareaId"] inserts its
-  // text; one typed as "/shortcut" alone in the message is replaced. The
-  // search field and a message starting with "/" narrow the list, and
-  // Enter on either takes the first one left.
-  const slashToken = /^\/(\S*)$/;
-  function useCanned(b) {
-    const ta = document.getElementById(b.closest("[data-canned-for]").dataset.cannedFor);
-    if (slashToken.test(ta.value)) ta.value = "";
-    insertText(ta, b.dataset.text);
-    const box = b.closest("details");
+  document.addEventListener("change", async (ev) => {
+    const box = ev.target.closest("#availability");
     if (!box) return;
-    box.open = false;
-    const q = box.querySelector("[data-canned-filter]");
-    if (q) q.value = "";
-    filterCanned(box, "");
-  }
-  function filterCanned(box, q) {
-    q = q.toLowerCase();
-    let first = null;
-    box.querySelectorAll("[data-canned-for] button").forEach((b) => {
-      const hit = !q || b.dataset.shortcut.startsWith(q) || b.dataset.text.toLowerCase().includes(q);
-      b.parentElement.hidden = !hit;
-      if (hit && !first) first = b;
-    });
-    return first;
-  }
-  document.addEventListener("click", (ev) => {
-    const b = ev.target.closest("[data-canned-for] button");
-    if (b) useCanned(b);
-  });
-  document.addEventListener("input", (ev) => {
-    const el = ev.target;
-    if (el.matches("[data-canned-filter]")) filterCanned(el.closest("details"), el.value.replace(/^\//, ""));
-    const box = el.matches("[data-enter-submits]") && el.form.querySelector("#canned");
-    if (!box || !box.querySelector("[data-canned-for]")) return;
-    const m = el.value.match(slashToken);
-    if (m) { box.open = true; filterCanned(box, m[1]); } else if (box.open && el.value) { filterCanned(box, ""); }
-  });
-  document.addEventListener("keydown", (ev) => {
-    if (ev.key !== "Enter" || ev.shiftKey) return;
-    const el = ev.target;
-    let first = null;
-    if (el.matches("[data-canned-filter]")) {
-      ev.preventDefault(); // not the message form's submit
-      first = filterCanned(el.closest("details"), el.value.replace(/^\//, ""));
-    } else if (el.matches("[data-enter-submits]") && slashToken.test(el.value) && el.form.querySelector("#canned[open]")) {
-      first = filterCanned(el.form.querySelector("#canned"), el.value.slice(1));
-      if (first) ev.stopImmediatePropagation(), ev.preventDefault();
-    }
-    if (first) useCanned(first);
-  }, true);
-
-  // Template preview: [data-preview] holds a bubble whose text comes from
-  // data-text (a stored template) or the field named by data-source (the
-  // editor); inputs [data-var="1"|"name"] fill the variables as typed.
-  function renderPreview(box) {
-    const src = box.dataset.source ? box.querySelector(box.dataset.source) : null;
-    const text = src ? src.value : box.dataset.text || "";
-    const vals = {};
-    box.querySelectorAll("[data-var]").forEach((i) => { vals[i.dataset.var] = i.value; });
-    const out = box.querySelector("[data-preview-body]");
-    if (!out) return;
-    out.textContent = "";
-    text.split(/(\{\{\s*\w+\s*\}\})/).forEach((part) => {
-      const m = part.match(/^\{\{\s*(\w+)\s*\}\}$/);
-      if (!m) return out.append(part);
-      const span = document.createElement("mark");
-      span.textContent = vals[m[1]] || part;
-      out.append(span);
-    });
-    box.dispatchEvent(new CustomEvent("preview:render", { detail: { text }, bubbles: true }));
-  }
-  document.addEventListener("input", (ev) => {
-    const box = ev.target.closest("[data-preview]");
-    if (box) renderPreview(box);
-  });
-  const previewAll = (root) => root.querySelectorAll("[data-preview]").forEach(renderPreview);
-  document.addEventListener("htmx:load", (ev) => within(ev.target, "[data-preview]").forEach(renderPreview));
-  previewAll(document);
-
-  // The onboarding's first step is Meta's Embedded Signup popup. In the
-  // sandbox the simulator plays Meta: its control API issues the code the
-  // popup would have returned.
-  builders.signup = async (form) => {
-    if (!form.dataset.sim) return formJSON(form);
-    const r = await api("POST", form.dataset.sim + "/_sim/signup", { business_name: form.dataset.business });
-    if (!r.ok) throw new Error(r.error.message || t("failed"));
-    return { code: r.data.code, business_id: r.data.business_id };
-  };
-
-  // The template editor: one example field per body variable (Meta's
-  // reviewers need them), the header/footer/buttons in the preview, and the
-  // components in Meta's shape.
-  document.addEventListener("preview:render", (ev) => {
-    const box = ev.target, form = box.querySelector("#template-form");
-    if (!form) return;
-    const ex = form.querySelector("#t-examples");
-    const names = [...new Set([...ev.detail.text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))];
-    [...ex.querySelectorAll("[data-var]")].forEach((i) => { if (!names.includes(i.dataset.var)) i.parentElement.remove(); });
-    names.forEach((n) => {
-      if (ex.querySelector(`[data-var="${n}"]`)) return;
-      const wrap = document.createElement("div");
-      wrap.innerHTML = `<label></label><input required data-skip>`;
-      wrap.querySelector("label").textContent = ex.dataset.label.replace("%s", `{{${n}}}`);
-      wrap.querySelector("label").htmlFor = wrap.querySelector("input").id = "t-ex-" + n;
-      wrap.querySelector("input").dataset.var = n;
-      ex.append(wrap);
-    });
-    box.querySelector("[data-preview-header]").textContent = form.header.value;
-    box.querySelector("[data-preview-footer]").textContent = form.footer.value;
-    const btns = box.querySelector("[data-preview-buttons]");
-    btns.textContent = "";
-    form.buttons.value.split("\n").map((l) => l.trim()).filter(Boolean).forEach((l) => {
-      const s = document.createElement("span"); s.textContent = l; btns.append(s);
-    });
-  });
-  builders.template = (form) => {
-    const f = form.elements, components = [];
-    if (f.header.value.trim()) components.push({ type: "HEADER", format: "TEXT", text: f.header.value.trim() });
-    const body = { type: "BODY", text: f.body.value };
-    const examples = [...form.querySelectorAll("#t-examples [data-var]")].map((i) => i.value);
-    if (examples.length) body.example = { body_text: [examples] };
-    components.push(body);
-    if (f.footer.value.trim()) components.push({ type: "FOOTER", text: f.footer.value.trim() });
-    const buttons = f.buttons.value.split("\n").map((l) => l.trim()).filter(Boolean)
-      .map((text) => ({ type: "QUICK_REPLY", text }));
-    if (buttons.length) components.push({ type: "BUTTONS", buttons });
-    if (form.dataset.edit !== undefined) return { category: f.category.value, components };
-    return { channel_id: Number(f.channel_id.value), name: f.name.value.trim(), language: f.language.value,
-      category: f.category.value, components };
-  };
-
-  // The template picker previews through the server (the API renders and
-  // prices); typing asks for a new preview, debounced by htmx.
-  document.addEventListener("input", (ev) => {
-    const f = ev.target.form;
-    if (f && f.querySelector("#tpl-preview") && ev.target.name !== "template" && window.htmx) htmx.trigger(f, "recalc");
-  });
-  builders.tplsend = (form) => {
-    const f = form.elements;
-    const out = { type: "template", template: { name: f.tpl_name ? f.tpl_name.value : "",
-      language: f.tpl_lang ? f.tpl_lang.value : "", parameters: [...form.querySelectorAll("[name=p]")].map((i) => i.value) } };
-    if (f.to && form.dataset.start !== undefined) { out.channel_id = Number(f.channel_id.value); out.to = f.to.value; }
-    // The header's text or media link, and the buttons' values (a URL's end,
-    // a coupon code), as the API takes them (compose.go addInputs).
-    // An empty field is left out, so the API names what is missing.
-    const hdr = form.querySelector("[data-header]");
-    if (hdr && hdr.value.trim()) out.template.header = hdr.dataset.header === "text" ? { text: hdr.value } : { [hdr.dataset.header]: { link: hdr.value.trim() } };
-    const buttons = [...form.querySelectorAll("[data-button]")].filter((i) => i.value.trim())
-      .map((i) => ({ index: Number(i.dataset.button), [i.dataset.field]: i.value }));
-    if (buttons.length) out.template.buttons = buttons;
-    return out;
-  };
-
-  // The composer: Enter sends (Shift+Enter is a new line); a link makes it
-  // a media message with the text as caption.
-  document.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" && !ev.shiftKey && ev.target.matches("[data-enter-submits]")) {
-      ev.preventDefault();
-      if (ev.target.value.trim() || ev.target.form.elements.link.value) ev.target.form.requestSubmit();
-    }
-  });
-  builders.freeform = (form) => {
-    const f = form.elements, link = f.link.value.trim(), body = f.body.value;
-    if (!link) return { type: "text", text: { body } };
-    const media = { link };
-    if (body.trim()) media.caption = body;
-    return { type: f.kind.value, [f.kind.value]: media };
-  };
-  // A new inbound message can open the window (or a clock jump close it):
-  // the composer follows the thread's state.
-  document.addEventListener("htmx:load", () => {
-    const thread = document.getElementById("thread-messages"), comp = document.getElementById("composer");
-    if (thread && comp && thread.dataset.window !== comp.dataset.window && window.htmx) htmx.trigger(comp, "refresh");
+    const err = box.querySelector(".form-error"), on = ev.target.value === "true";
+    err.textContent = "";
+    box.setAttribute("aria-busy", "true");
+    const r = await call("PUT", "/api/v1/me/availability", { available: on });
+    box.removeAttribute("aria-busy");
+    if (r.ok) return showAvailability(r.data.available ?? on);
+    showAvailability(!on);
+    err.textContent = r.error.message;
   });
 
-  // Adding a label: a known one (the field's suggestions, where those the
-  // conversation has are disabled) is tagged; a new name is created first
-  // (the API lets only supervisors), then tagged.
-  builders.label = async (form) => {
-    const name = form.elements.label_name.value.trim();
-    const opt = [...document.querySelectorAll("#label-options option")].find((o) => o.value.toLowerCase() === name.toLowerCase());
-    let id = opt && opt.dataset.id;
-    if (!id) {
-      const r = await call("POST", "/api/v1/labels", { name });
-      if (!r.ok) throw new Error(r.error.message);
-      id = r.data.id;
-    }
-    form.elements.label_id.value = id;
-    return {};
-  };
-
-  // The inbox list's filters apply as soon as one is chosen; the URL keeps
-  // only the filters set.
-  document.addEventListener("change", (ev) => {
-    const f = ev.target.form;
-    if (f && f.dataset.autosubmit !== undefined && ev.target.matches("select")) f.requestSubmit();
-  });
-  document.addEventListener("submit", (ev) => {
-    const f = ev.target;
-    if (f.dataset.autosubmit === undefined) return;
-    ev.preventDefault();
-    const q = new URLSearchParams([...new FormData(f)].filter(([, v]) => v !== ""));
-    location.href = f.action + (q.size ? "?" + q : "");
-  });
-
-  // The price table is saved whole; a row without a region is skipped.
-  builders.prices = (form) => ({ currency: form.dataset.currency || "USD",
-    rates: [...form.querySelectorAll("[data-rate-row]")].map((tr) => {
-      const row = {};
-      tr.querySelectorAll("[data-field]").forEach((i) => {
-        row[i.dataset.field] = i.dataset.field === "region" ? i.value.trim().toUpperCase() : Number(i.value);
-      });
-      return row;
-    }).filter((row) => row.region) });
-
-  // Campaigns. The CSV goes to the API as text (it reads name, phone,
-  // variables and tags itself and reports the rows it rejects).
-  builders.csvlist = async (form) => {
-    const file = form.elements.file.files[0];
-    if (!file) throw new Error(t("campaign.no_file"));
-    return { name: form.elements.name.value.trim(), csv: await file.text() };
-  };
-  // The campaign form: the template, a list column per variable, and the
-  // schedule, in the browser's time zone.
-  builders.campaign = (form) => {
-    const f = form.elements, zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const out = { name: f.name.value.trim(), channel_id: Number(f.channel_id.value), list_id: Number(f.list_id.value),
-      template: { name: f.tpl_name ? f.tpl_name.value : "", language: f.tpl_lang ? f.tpl_lang.value : "" },
-      variables: [...form.querySelectorAll("select[name=var]")].map((s) => s.value) };
-    if (f.when.value === "at") {
-      if (!f.at.value) throw new Error(t("campaign.no_time"));
-      out.scheduled_at = new Date(f.at.value).toISOString();
-    }
-    if (f.hours.checked) {
-      out.sending_hours = { start: Number(f.hours_start.value), end: Number(f.hours_end.value), time_zone: zone };
-    }
-    return out;
-  };
-  // A new mapping or template re-renders the first recipient's preview.
-  const recalcCampaign = () => {
-    const form = document.getElementById("campaign-form");
-    if (form && window.htmx) htmx.trigger(form, "recalc");
-  };
-  document.addEventListener("change", (ev) => { if (ev.target.closest("#campaign-form")) recalcCampaign(); });
-  document.addEventListener("htmx:load", (ev) => { if (ev.target.id === "campaign-template") recalcCampaign(); });
-
-  window.conversa = { api: call, t, builders, formJSON, renderPreview, now };
+  window.conversa = { api, call, t, lang, builders, SENT, formJSON, within, now };
 })();

@@ -1,0 +1,46 @@
+package web
+
+// The texts of the settings screen and the availability switch, merged
+// into both catalogs as messages_inbox.go does.
+func init() {
+	addMessages(map[string][2]string{
+		"nav.settings":            {"Configurações", "Settings"},
+		"avail.legend":            {"Sua disponibilidade para novas conversas", "Your availability for new conversations"},
+		"avail.on":                {"Disponível", "Available"},
+		"avail.off":               {"Ausente", "Away"},
+		"settings.title":          {"Configurações", "Settings"},
+		"settings.optout":         {"Palavras de descadastro", "Opt-out keywords"},
+		"settings.optout_intro":   {"Quando o cliente responde só com uma destas palavras, ele deixa de receber mensagens de marketing (campanhas). Maiúsculas e acentos não importam.", "When a customer replies with just one of these words, they stop getting marketing messages (campaigns). Case and accents don't matter."},
+		"settings.custom":         {"Lista personalizada", "Custom list"},
+		"settings.defaults":       {"Lista padrão", "Default list"},
+		"settings.remove":         {"Remover a palavra %s", "Remove the keyword %s"},
+		"settings.removed":        {"Palavra %s removida.", "Keyword %s removed."},
+		"settings.new_keyword":    {"Nova palavra", "New keyword"},
+		"settings.keyword_hint":   {"Até %d caracteres; de 1 a %d palavras no total.", "Up to %d characters; 1 to %d keywords in all."},
+		"settings.added":          {"Palavra adicionada.", "Keyword added."},
+		"settings.reset":          {"Voltar à lista padrão", "Back to the default list"},
+		"settings.reset_confirm":  {"Trocar a lista pela padrão? As palavras personalizadas serão descartadas.", "Replace the list with the default one? The custom keywords are discarded."},
+		"settings.reset_done":     {"A lista padrão voltou a valer.", "The default list applies again."},
+		"settings.defaults_are":   {"Padrão:", "Default:"},
+		"settings.admin_only":     {"Só administradores alteram estas palavras.", "Only admins change these keywords."},
+		"settings.optin":          {"Reativar o consentimento de um contato", "Opt a contact back in"},
+		"settings.optin_intro":    {"Só quando o próprio cliente pedir para voltar a receber mensagens de marketing. A reativação fica registrada na auditoria, junto com o motivo.", "Only when the customer asks to get marketing messages again. The opt-in is recorded in the audit log, with the reason."},
+		"settings.optin_search":   {"Número ou nome do contato", "The contact's number or name"},
+		"settings.find":           {"Buscar", "Find"},
+		"settings.results":        {"Contatos encontrados para \"%s\"", "Contacts found for \"%s\""},
+		"settings.no_results":     {"Nenhum contato encontrado para \"%s\".", "No contact found for \"%s\"."},
+		"settings.reason":         {"Motivo (opcional)", "Reason (optional)"},
+		"settings.reason_for":     {"Motivo da reativação de %s (opcional)", "Why %s is opted back in (optional)"},
+		"inbox.optin_confirm":     {"O cliente pediu para voltar a receber marketing? A reativação fica registrada na auditoria.", "Did the customer ask to get marketing messages again? The opt-in is recorded in the audit log."},
+		"settings.optin_button":   {"Reativar", "Opt back in"},
+		"settings.opted_in":       {"%s voltou a receber marketing.", "%s gets marketing messages again."},
+		"settings.locale":         {"Idioma e fuso horário", "Language and time zone"},
+		"settings.company_locale": {"Idioma padrão da empresa", "The company's default language"},
+		"settings.your_language":  {"Seu idioma", "Your language"},
+		"settings.language_hint":  {"troque em PT/EN no topo", "switch with PT/EN at the top"},
+		"settings.now":            {"Agora", "Now"},
+		"settings.zone":           {"Fuso horário das datas e horas", "Time zone of dates and times"},
+		"settings.zone_auto":      {"Automático (o do seu navegador)", "Automatic (your browser's)"},
+		"settings.zone_hint":      {"Vale para você, neste navegador. A mudança recarrega a página.", "Applies to you, in this browser. Changing it reloads the page."},
+	})
+}
