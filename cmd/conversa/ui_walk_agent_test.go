@@ -37,12 +37,16 @@ func (w *walk) agentDay() {
 	w.need("GET /api/v1/canned-responses", "canned responses")
 	w.need("GET /api/v1/labels", "labels")
 	w.setUp()
+	w.settings()
 	w.switchToAgent()
+	w.availability()
 	w.filterByGroup()
 	w.step("assign to me", stepTimeout, tap("#take"), textContains("#assignee", "Alice Agente"),
 		visible("#give-back"))
 	w.customerSendsPhoto()
 	w.cannedReply()
+	w.attachFile()
+	w.customerSendsLocation()
 	w.note()
 	w.label()
 	w.resolveAndReopen()
@@ -96,6 +100,8 @@ func (w *walk) customerSendsPhoto() {
 	w.step("customer's photo arrives", stepTimeout, visible(img),
 		until(`(() => { const i = document.querySelector('`+img+`'); return i.complete && i.naturalWidth === 320; })()`),
 		textContains(`.bubble.in[data-type="image"] .quote`, quoted.Text), textContains(`.bubble.in[data-type="image"]`, "Chegou assim"),
+		// Screen readers hear a short sentence, not the whole thread again.
+		until(fmt.Sprintf(`document.getElementById("live-announce").textContent.includes(%q)`, w.tr("js.announce.message", "Ana Cliente"))),
 		js(`document.querySelector('`+img+`').scrollIntoView({block: "center"})`))
 }
 

@@ -20,17 +20,23 @@ func (w *walk) template() {
 		fill("#t-body", "Olá {{1}}, seu pedido {{2}} foi enviado! Responda esta mensagem se precisar de ajuda."),
 		fill("#t-ex-1", "Ana"), fill("#t-ex-2", "12345"), fill("#t-footer", "Loja Demo"),
 		textContains("[data-preview-body]", "Olá Ana, seu pedido 12345 foi enviado!"))
+	// A link button whose address ends with the order number, {{1}}.
+	button := `#t-button-list .button-row:last-child [data-field="%s"]`
+	w.step("template link button", stepTimeout, click("#add-url-button"), fill(fmt.Sprintf(button, "text"), "Ver pedido"),
+		fill(fmt.Sprintf(button, "url"), "https://loja.example/pedido/{{1}}"), fill(fmt.Sprintf(button, "example"), "12345"),
+		textContains("[data-preview-buttons]", "Ver pedido"))
 	row := fmt.Sprintf("tr[data-template=%q]", w.tplName)
 	w.step("template submitted", stepTimeout, click("#submit-template"), visible(row))
 	// The simulator reviews after its delay; the list follows live.
 	w.step("template approved", stepTimeout, textContains(row+" .badge", w.tr("tstatus.APPROVED")))
+	w.templateSyncAndDelete()
 }
 
 func (w *walk) startConversation() {
 	w.need("GET /api/v1/conversations", "conversations")
 	w.step("new conversation preview", stepTimeout, w.open("/app/new?channel_id="+w.channel),
 		fill("#nc-to", "(11) 98765-4321"), selectByText("#tp-template", w.tplName),
-		fill("#tp-p0", "Ana"), fill("#tp-p1", "98765"),
+		fill("#tp-p0", "Ana"), fill("#tp-p1", "98765"), fill("#tp-btn0", "98765"),
 		textContains("#tpl-preview-text", "Olá Ana, seu pedido 98765 foi enviado!"),
 		textContains("#tpl-cost", w.tr("compose.cost")), textContains("#tpl-to", "+5511987654321"))
 	w.step("conversation started", stepTimeout, click("#start-send"),
