@@ -40,12 +40,17 @@ func likeDoc(t *testing.T, doc string, got any, optional ...string) {
 	expectShape(t, doc, docJSON(t, doc), got, optional)
 }
 
+// docTemplateRequests are Meta's documented template creation requests;
+// the documented sends use the templates they create.
+var docTemplateRequests = []string{"api/template_create_request.json", "api/template_create_named_request.json",
+	"api/template_create_lto_request.json", "api/template_create_coupon_request.json"}
+
 // TestMetaRequestExamples posts every documented send request, and the
 // template and account creation requests, as published.
 func TestMetaRequestExamples(t *testing.T) {
 	e := newEnv(t, Options{})
 	docRequestsWorld(t, e)
-	for _, name := range []string{"api/template_create_request.json", "api/template_create_named_request.json"} {
+	for _, name := range docTemplateRequests {
 		st, r := e.call("POST", "/v23.0/"+e.acc.WABAID+"/message_templates", e.acc.AccessToken, string(docBytes(t, name)))
 		if st != 200 {
 			t.Fatalf("%s: %d %v", name, st, r)

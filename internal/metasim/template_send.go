@@ -24,17 +24,18 @@ type sendComponent struct {
 }
 
 type sendParam struct {
-	Type          string         `json:"type"`
-	Text          string         `json:"text"`
-	ParameterName string         `json:"parameter_name"`
-	Payload       string         `json:"payload"`
-	Image         *mediaObj      `json:"image"`
-	Video         *mediaObj      `json:"video"`
-	Document      *mediaObj      `json:"document"`
-	Currency      *fallbackParam `json:"currency"`
-	DateTime      *fallbackParam `json:"date_time"`
-	Location      *locationObj   `json:"location"`
-	CouponCode    string         `json:"coupon_code"`
+	Type             string         `json:"type"`
+	Text             string         `json:"text"`
+	ParameterName    string         `json:"parameter_name"`
+	Payload          string         `json:"payload"`
+	Image            *mediaObj      `json:"image"`
+	Video            *mediaObj      `json:"video"`
+	Document         *mediaObj      `json:"document"`
+	Currency         *fallbackParam `json:"currency"`
+	DateTime         *fallbackParam `json:"date_time"`
+	Location         *locationObj   `json:"location"`
+	CouponCode       string         `json:"coupon_code"`
+	LimitedTimeOffer *offerParam    `json:"limited_time_offer"`
 }
 
 type fallbackParam struct {
@@ -72,48 +73,77 @@ func (s *Sim) findTemplate(w *waba, st *sendTemplate) (template, *metaError) {
 	return template{}, metaErr(132001, "template name ("+st.Name+") does not exist in "+st.Language.Code+" or is not approved (status "+t.Status+")")
 }
 
-// checkTemplateParams compares the send's parameters with the template:
-// counts (132000) and formats (132012), and renders the text customers see.
-func checkTemplateParams(t *template, st *sendTemplate) (outMsg, *metaError) {
-	var header, body *sendComponent
-	buttons := map[int]*sendComponent{}
+// sentParts are a send's components by kind; buttons by index.
+type sentParts struct {
+	header, body, offer *sendComponent
+	buttons             map[int]*sendComponent
+}
+
+func splitComponents(t *template, st *sendTemplate) (sentParts, *metaError) {
+	parts := sentParts{buttons: map[int]*sendComponent{}}
 	for i := range st.Components {
 		c := &st.Components[i]
 		switch strings.ToLower(c.Type) {
 		case "header":
-			header = c
+			parts.header = c
 		case "body":
-			body = c
+			parts.body = c
+		case "limited_time_offer":
+			parts.offer = c
 		case "button":
 			idx, err := strconv.Atoi(strings.Trim(string(c.Index), `"`))
 			if err != nil || idx < 0 || idx >= len(t.buttons()) {
-				return outMsg{}, metaErr(132000, "Button at index "+string(c.Index)+" does not exist in the template.")
+				return parts, metaErr(132000, "Button at index "+string(c.Index)+" does not exist in the template.")
 			}
-			buttons[idx] = c
+			parts.buttons[idx] = c
 		default:
-			return outMsg{}, metaErr(100, "Param template['components'][type] must be one of {body, button, header}.")
+			return parts, metaErr(100, "Param template['components'][type] must be one of {body, button, header, limited_time_offer}.")
 		}
 	}
-	headerText, err := checkHeader(t, header)
+	return parts, nil
+}
+
+// checkTemplateParams compares the send's parameters with the template:
+// counts (132000) and formats (132012), and renders the text customers see.
+func checkTemplateParams(t *template, st *sendTemplate) (outMsg, *metaError) {
+	parts, err := splitComponents(t, st)
 	if err != nil {
 		return outMsg{}, err
 	}
-	bodyText, err := fill(t, bodyComponentText(t), t.bodyVars, body, "body")
+	headerText, err := checkHeader(t, parts.header)
 	if err != nil {
 		return outMsg{}, err
 	}
-	btns, err := checkButtons(t, buttons)
+	offerText, err := checkOffer(t, parts.offer)
 	if err != nil {
 		return outMsg{}, err
 	}
-	text := bodyText
-	if headerText != "" {
-		text = "*" + headerText + "*\n" + text
+	bodyText, err := fill(t, bodyComponentText(t), t.bodyVars, parts.body, "body")
+	if err != nil {
+		return outMsg{}, err
 	}
+	btns, err := checkButtons(t, parts.buttons)
+	if err != nil {
+		return outMsg{}, err
+	}
+	return outMsg{text: renderTemplate(t, headerText, offerText, bodyText), buttons: btns}, nil
+}
+
+// renderTemplate lays out the chat text: bold header, offer line, body,
+// italic footer.
+func renderTemplate(t *template, header, offer, body string) string {
+	var lines []string
+	if header != "" {
+		lines = append(lines, "*"+header+"*")
+	}
+	if offer != "" {
+		lines = append(lines, offer)
+	}
+	lines = append(lines, body)
 	if f := t.component("FOOTER"); f != nil {
-		text += "\n_" + f.Text + "_"
+		lines = append(lines, "_"+f.Text+"_")
 	}
-	return outMsg{text: text, buttons: btns}, nil
+	return strings.Join(lines, "\n")
 }
 
 func bodyComponentText(t *template) string {
@@ -252,6 +282,9 @@ func checkButtons(t *template, sent map[int]*sendComponent) ([]chatBtn, *metaErr
 				return nil, err
 			}
 			cb.Kind, cb.ID = "copy_code", code.CouponCode
+			if cb.Title == "" { // the label WhatsApp shows; templates can't set it
+				cb.Title = "Copy code"
+			}
 		default:
 			cb.Kind = strings.ToLower(b.Type)
 		}

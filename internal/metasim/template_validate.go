@@ -108,8 +108,10 @@ func validateComponents(t *template) *metaError {
 			err = validateFooter(c)
 		case "BUTTONS":
 			err = validateButtons(c)
+		case "LIMITED_TIME_OFFER":
+			err = validateOffer(c.LimitedTimeOffer)
 		default:
-			err = metaErr(100, "Param components["+strconv.Itoa(i)+"][type] must be one of {BODY, BUTTONS, FOOTER, HEADER}.")
+			err = metaErr(100, "Param components["+strconv.Itoa(i)+"][type] must be one of {BODY, BUTTONS, FOOTER, HEADER, LIMITED_TIME_OFFER}.")
 		}
 		if err != nil {
 			return err
@@ -117,6 +119,9 @@ func validateComponents(t *template) *metaError {
 	}
 	if !seen["BODY"] {
 		return tplErr(subInvalidParam, "Body is required", "A template must have a BODY component.")
+	}
+	if seen["LIMITED_TIME_OFFER"] {
+		return validateOfferTemplate(t)
 	}
 	return nil
 }
@@ -179,7 +184,7 @@ func validateFooter(c *component) *metaError {
 }
 
 // validateButtons applies Meta's limits: at most 10 buttons, at most 2 URL
-// buttons, at most 1 phone button, labels up to 25 characters.
+// buttons, 1 phone button and 1 copy code button.
 func validateButtons(c *component) *metaError {
 	if len(c.Buttons) == 0 || len(c.Buttons) > 10 {
 		return tplErr(subInvalidParam, "Invalid buttons", "A BUTTONS component needs between 1 and 10 buttons.")
@@ -187,32 +192,55 @@ func validateButtons(c *component) *metaError {
 	count := map[string]int{}
 	for _, b := range c.Buttons {
 		count[b.Type]++
-		if n := utf8.RuneCountInString(b.Text); n == 0 || n > 25 {
-			return tplErr(subInvalidParam, "Invalid button text", "Button text must have between 1 and 25 characters.")
-		}
-		switch b.Type {
-		case "QUICK_REPLY", "COPY_CODE", "OTP", "FLOW":
-		case "URL":
-			if b.URL == "" || !(strings.HasPrefix(b.URL, "https://") || strings.HasPrefix(b.URL, "http://")) {
-				return tplErr(subInvalidParam, "Invalid URL", "A URL button needs a valid url.")
-			}
-			vars := variables(b.URL)
-			if len(vars) > 1 || (len(vars) == 1 && !strings.HasSuffix(b.URL, "}}")) {
-				return tplErr(subInvalidParam, "Invalid URL", "A URL button can have one variable, at the end of the url.")
-			}
-			if len(vars) == 1 && len(b.Example) == 0 {
-				return tplErr(subMissingExample, "Missing sample", "A URL button with a variable needs an example.")
-			}
-		case "PHONE_NUMBER":
-			if b.PhoneNumber == "" {
-				return tplErr(subInvalidParam, "Invalid phone number", "A PHONE_NUMBER button needs phone_number.")
-			}
-		default:
-			return metaErr(100, "Param buttons[type] must be one of {COPY_CODE, FLOW, OTP, PHONE_NUMBER, QUICK_REPLY, URL}.")
+		if err := validateButton(b); err != nil {
+			return err
 		}
 	}
-	if count["URL"] > 2 || count["PHONE_NUMBER"] > 1 {
-		return tplErr(subInvalidParam, "Too many buttons", "A template can have at most 2 URL buttons and 1 PHONE_NUMBER button.")
+	if count["URL"] > 2 || count["PHONE_NUMBER"] > 1 || count["COPY_CODE"] > 1 {
+		return tplErr(subInvalidParam, "Too many buttons", "A template can have at most 2 URL buttons, 1 PHONE_NUMBER button and 1 COPY_CODE button.")
+	}
+	return nil
+}
+
+// maxCopyCode is the longest COPY_CODE example, from "Copy code buttons"
+// in Meta's template components reference.
+const maxCopyCode = 20
+
+// validateButton checks one button: a label of up to 25 characters
+// (a COPY_CODE button has none: WhatsApp shows its own "Copy code") and
+// what its type needs.
+func validateButton(b button) *metaError {
+	if n := utf8.RuneCountInString(b.Text); n > 25 || (n == 0 && b.Type != "COPY_CODE") {
+		return tplErr(subInvalidParam, "Invalid button text", "Button text must have between 1 and 25 characters.")
+	}
+	switch b.Type {
+	case "QUICK_REPLY", "OTP", "FLOW":
+	case "COPY_CODE":
+		if len(b.Example) != 1 || b.Example[0] == "" || utf8.RuneCountInString(b.Example[0]) > maxCopyCode {
+			return tplErr(subMissingExample, "Invalid sample", "A COPY_CODE button needs an example code of 1 to "+strconv.Itoa(maxCopyCode)+" characters.")
+		}
+	case "URL":
+		return validateURLButton(b)
+	case "PHONE_NUMBER":
+		if b.PhoneNumber == "" {
+			return tplErr(subInvalidParam, "Invalid phone number", "A PHONE_NUMBER button needs phone_number.")
+		}
+	default:
+		return metaErr(100, "Param buttons[type] must be one of {COPY_CODE, FLOW, OTP, PHONE_NUMBER, QUICK_REPLY, URL}.")
+	}
+	return nil
+}
+
+func validateURLButton(b button) *metaError {
+	if b.URL == "" || !(strings.HasPrefix(b.URL, "https://") || strings.HasPrefix(b.URL, "http://")) {
+		return tplErr(subInvalidParam, "Invalid URL", "A URL button needs a valid url.")
+	}
+	vars := variables(b.URL)
+	if len(vars) > 1 || (len(vars) == 1 && !strings.HasSuffix(b.URL, "}}")) {
+		return tplErr(subInvalidParam, "Invalid URL", "A URL button can have one variable, at the end of the url.")
+	}
+	if len(vars) == 1 && len(b.Example) == 0 {
+		return tplErr(subMissingExample, "Missing sample", "A URL button with a variable needs an example.")
 	}
 	return nil
 }

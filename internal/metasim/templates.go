@@ -1,6 +1,7 @@
 package metasim
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strconv"
@@ -26,11 +27,12 @@ type template struct {
 }
 
 type component struct {
-	Type    string   `json:"type"`
-	Format  string   `json:"format,omitempty"`
-	Text    string   `json:"text,omitempty"`
-	Example *example `json:"example,omitempty"`
-	Buttons []button `json:"buttons,omitempty"`
+	Type             string            `json:"type"`
+	Format           string            `json:"format,omitempty"`
+	Text             string            `json:"text,omitempty"`
+	Example          *example          `json:"example,omitempty"`
+	Buttons          []button          `json:"buttons,omitempty"`
+	LimitedTimeOffer *limitedTimeOffer `json:"limited_time_offer,omitempty"`
 }
 
 type example struct {
@@ -48,10 +50,23 @@ type namedParam struct {
 
 type button struct {
 	Type        string   `json:"type"`
-	Text        string   `json:"text"`
+	Text        string   `json:"text,omitempty"`
 	URL         string   `json:"url,omitempty"`
 	PhoneNumber string   `json:"phone_number,omitempty"`
-	Example     []string `json:"example,omitempty"`
+	Example     examples `json:"example,omitempty"`
+}
+
+// examples is a button's example: an array of URLs for a URL button, one
+// string for a COPY_CODE button (Meta's documented form). Both decode.
+type examples []string
+
+func (e *examples) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*e = examples{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(e))
 }
 
 func (t *template) key() string { return t.Name + "\x00" + t.Language }
