@@ -16,7 +16,8 @@ import (
 var ctx = context.Background()
 
 func TestCreateTemplateBodiesMatchExamples(t *testing.T) {
-	for _, name := range []string{"api/template_create_request.json", "api/template_create_named_request.json"} {
+	for _, name := range []string{"api/template_create_request.json", "api/template_create_named_request.json",
+		"api/template_create_lto_request.json", "api/template_create_coupon_request.json"} {
 		t.Run(name, func(t *testing.T) {
 			var tpl wa.MessageTemplate
 			if err := json.Unmarshal(golden(t, name), &tpl); err != nil {

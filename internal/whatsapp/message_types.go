@@ -26,20 +26,28 @@ type TemplateComponent struct {
 }
 
 // Parameter is one value. Type is text, currency, date_time, image,
-// document, video, location, payload, coupon_code or action. ParameterName is
-// set for templates created with parameter_format NAMED ({{first_name}}).
+// document, video, location, payload, coupon_code, limited_time_offer or
+// action. ParameterName is set for templates created with parameter_format
+// NAMED ({{first_name}}).
 type Parameter struct {
-	Type          string    `json:"type"`
-	ParameterName string    `json:"parameter_name,omitempty"`
-	Text          string    `json:"text,omitempty"`
-	Payload       string    `json:"payload,omitempty"`
-	CouponCode    string    `json:"coupon_code,omitempty"`
-	Image         *Media    `json:"image,omitempty"`
-	Document      *Media    `json:"document,omitempty"`
-	Video         *Media    `json:"video,omitempty"`
-	Location      *Location `json:"location,omitempty"`
-	Currency      *Currency `json:"currency,omitempty"`
-	DateTime      *DateTime `json:"date_time,omitempty"`
+	Type             string      `json:"type"`
+	ParameterName    string      `json:"parameter_name,omitempty"`
+	Text             string      `json:"text,omitempty"`
+	Payload          string      `json:"payload,omitempty"`
+	CouponCode       string      `json:"coupon_code,omitempty"`
+	Image            *Media      `json:"image,omitempty"`
+	Document         *Media      `json:"document,omitempty"`
+	Video            *Media      `json:"video,omitempty"`
+	Location         *Location   `json:"location,omitempty"`
+	Currency         *Currency   `json:"currency,omitempty"`
+	DateTime         *DateTime   `json:"date_time,omitempty"`
+	LimitedTimeOffer *OfferValue `json:"limited_time_offer,omitempty"`
+}
+
+// OfferValue is when a limited-time offer ends, in Unix milliseconds (a
+// "limited_time_offer" component's parameter).
+type OfferValue struct {
+	ExpirationTimeMS int64 `json:"expiration_time_ms"`
 }
 
 // Currency is a money parameter; Amount1000 is the amount times 1000.

@@ -108,13 +108,16 @@ func TestSendTemplateBodies(t *testing.T) {
 				{Type: "body", Parameters: []wa.Parameter{wa.NamedParam("first_name", "Ana")}},
 				{Type: "button", SubType: "quick_reply", Index: "0", Parameters: []wa.Parameter{{Type: "payload", Payload: "TALK_TO_AGENT"}}},
 				{Type: "button", SubType: "copy_code", Index: "1", Parameters: []wa.Parameter{{Type: "coupon_code", CouponCode: "CARIBE25"}}},
+				{Type: "limited_time_offer", Parameters: []wa.Parameter{{Type: "limited_time_offer",
+					LimitedTimeOffer: &wa.OfferValue{ExpirationTimeMS: 1698562800000}}}},
 			}}},
 			`{"messaging_product":"whatsapp","recipient_type":"individual","to":"5511987654321","type":"template",
 			 "template":{"name":"order_update","language":{"code":"pt_BR"},"components":[
 			  {"type":"header","parameters":[{"type":"image","image":{"id":"1602186516975000"}}]},
 			  {"type":"body","parameters":[{"type":"text","parameter_name":"first_name","text":"Ana"}]},
 			  {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"TALK_TO_AGENT"}]},
-			  {"type":"button","sub_type":"copy_code","index":"1","parameters":[{"type":"coupon_code","coupon_code":"CARIBE25"}]}]}}`},
+			  {"type":"button","sub_type":"copy_code","index":"1","parameters":[{"type":"coupon_code","coupon_code":"CARIBE25"}]},
+			  {"type":"limited_time_offer","parameters":[{"type":"limited_time_offer","limited_time_offer":{"expiration_time_ms":1698562800000}}]}]}}`},
 	}
 	for _, tt := range tests {
 		f := newFakeGraph(t, ok(string(golden(t, "send/response.json"))))

@@ -30,15 +30,25 @@ type MessageTemplate struct {
 }
 
 // TemplatePart is one component of a template definition: HEADER (Format
-// TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION), BODY, FOOTER or BUTTONS.
+// TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION), BODY, FOOTER, BUTTONS or
+// LIMITED_TIME_OFFER.
 type TemplatePart struct {
-	Type                      string           `json:"type"`
-	Format                    string           `json:"format,omitempty"`
-	Text                      string           `json:"text,omitempty"`
-	Example                   *TemplateExample `json:"example,omitempty"`
-	Buttons                   []TemplateButton `json:"buttons,omitempty"`
-	AddSecurityRecommendation bool             `json:"add_security_recommendation,omitempty"`
-	CodeExpirationMinutes     int              `json:"code_expiration_minutes,omitempty"`
+	Type                      string            `json:"type"`
+	Format                    string            `json:"format,omitempty"`
+	Text                      string            `json:"text,omitempty"`
+	Example                   *TemplateExample  `json:"example,omitempty"`
+	Buttons                   []TemplateButton  `json:"buttons,omitempty"`
+	LimitedTimeOffer          *LimitedTimeOffer `json:"limited_time_offer,omitempty"`
+	AddSecurityRecommendation bool              `json:"add_security_recommendation,omitempty"`
+	CodeExpirationMinutes     int               `json:"code_expiration_minutes,omitempty"`
+}
+
+// LimitedTimeOffer is a marketing template's offer: Text (up to 16
+// characters) above the body and, with HasExpiration, a countdown to the
+// expiration each send gives (Parameter.LimitedTimeOffer).
+type LimitedTimeOffer struct {
+	Text          string `json:"text"`
+	HasExpiration bool   `json:"has_expiration,omitempty"`
 }
 
 // TemplateExample holds the sample values Meta requires for every variable.
@@ -81,7 +91,7 @@ func (e *Examples) UnmarshalJSON(b []byte) error {
 
 func (b TemplateButton) MarshalJSON() ([]byte, error) {
 	type plain TemplateButton
-	if b.Type != "COPY_CODE" || len(b.Example) != 1 {
+	if !strings.EqualFold(b.Type, "COPY_CODE") || len(b.Example) != 1 {
 		return json.Marshal(plain(b))
 	}
 	return json.Marshal(struct {
