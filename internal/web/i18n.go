@@ -126,6 +126,15 @@ func (l *locale) DateTime(t time.Time) string {
 	return t.Format("Jan 2, 2006 3:04 PM")
 }
 
+// Date formats t's day in the user's zone: 09/03/2026 or Mar 9, 2026.
+func (l *locale) Date(t time.Time) string {
+	t = t.In(l.zone)
+	if l.IsPT() {
+		return t.Format("02/01/2006")
+	}
+	return t.Format("Jan 2, 2006")
+}
+
 // Clock formats only the time of day, for message bubbles.
 func (l *locale) Clock(t time.Time) string {
 	if t.IsZero() {

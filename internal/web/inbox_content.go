@@ -178,3 +178,14 @@ func (m apiMessage) Filename() string {
 	}
 	return ""
 }
+
+// NewDay is whether message i is the first of its day (in the viewer's
+// zone), where the thread shows the date.
+func (t *threadData) NewDay(i int) bool {
+	if i == 0 {
+		return true
+	}
+	y1, m1, d1 := t.Messages[i-1].CreatedAt.In(t.zone).Date()
+	y2, m2, d2 := t.Messages[i].CreatedAt.In(t.zone).Date()
+	return y1 != y2 || m1 != m2 || d1 != d2
+}

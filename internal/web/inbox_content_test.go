@@ -24,7 +24,7 @@ func renderThread(t *testing.T, lang string, msgs []apiMessage) string {
 	r.Header.Set("Accept-Language", lang)
 	v := u.newView(r)
 	v.P = &auth.Principal{User: conversa.User{ID: 1, Name: "Otto", Role: conversa.RoleAgent}}
-	td := &threadData{Me: 1, now: time.Now()}
+	td := &threadData{Me: 1, now: time.Now(), zone: v.zone}
 	td.C.ID, td.C.Contact.Name, td.C.Contact.WAID = 7, "Ana Cliente", "5511987654321"
 	td.Messages = foldReactions(msgs)
 	v.Data = td
@@ -64,9 +64,9 @@ func TestThreadContent(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{langPT, []string{"Abrir no mapa", "Escolheu na lista:", "O cliente enviou um tipo de mensagem que o WhatsApp não entrega",
+		{langPT, []string{`<h3 class="day-divider"><time datetime="2026-03-09T18:05:00Z">09/03/2026</time></h3>`, "Abrir no mapa", "Escolheu na lista:", "O cliente enviou um tipo de mensagem que o WhatsApp não entrega",
 			"Ana Cliente reagiu com ❤️ a uma mensagem anterior.", `aria-label="Lida"`, `aria-label="Entregue"`, "Reação do cliente: 👍"}},
-		{langEN, []string{"Open in map", "Picked from the list:", "The customer sent a kind of message WhatsApp doesn't deliver",
+		{langEN, []string{`<h3 class="day-divider"><time datetime="2026-03-09T18:05:00Z">Mar 9, 2026</time></h3>`, "Open in map", "Picked from the list:", "The customer sent a kind of message WhatsApp doesn't deliver",
 			"Ana Cliente reacted ❤️ to an earlier message.", `aria-label="Read"`, `aria-label="Delivered"`, "The customer's reaction: 👍"}},
 	} {
 		page := renderThread(t, tc.lang, msgs)
@@ -79,6 +79,9 @@ func TestThreadContent(t *testing.T) {
 		// The reaction to a message in the thread is a badge on it, not a bubble.
 		if strings.Contains(page, `id="m-7"`) || !strings.Contains(page, `id="m-8"`) {
 			t.Errorf("%s: the folded reaction has a bubble or the unmatched one has no line", tc.lang)
+		}
+		if strings.Count(page, "day-divider") != 1 {
+			t.Errorf("%s: one day's messages have %d dividers", tc.lang, strings.Count(page, "day-divider"))
 		}
 		if strings.Count(page, "Loja Paulista") != 1 {
 			t.Errorf("%s: the location's name shows twice (as text and as the pin's name)", tc.lang)
@@ -101,5 +104,28 @@ func TestFoldReactions(t *testing.T) {
 	lone := foldReactions([]apiMessage{{ID: 1, Type: "text", WAMID: wamid("wamid.1")}, {ID: 2, Type: "reaction", Text: "👍"}})
 	if len(lone) != 2 || lone[1].ReactionEmoji() != "👍" {
 		t.Errorf("kept %+v", lone)
+	}
+}
+
+// The thread's day dividers say today, yesterday, or the date, as the
+// user's zone counts days (São Paulo here: 01:30 UTC is the day before).
+func TestDayNames(t *testing.T) {
+	now := time.Date(2026, 3, 10, 1, 30, 0, 0, time.UTC) // 9 March, 22:30 in São Paulo
+	for _, tc := range []struct {
+		lang string
+		at   time.Time
+		want string
+	}{
+		{langPT, time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC), "Hoje"},
+		{langEN, time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC), "Yesterday"}, // 8 March, 23:00 there
+		{langPT, time.Date(2026, 3, 7, 12, 0, 0, 0, time.UTC), "07/03/2026"},
+		{langEN, time.Date(2025, 12, 31, 12, 0, 0, 0, time.UTC), "Dec 31, 2025"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Language", tc.lang)
+		v := &view{locale: localeFor(r), Now: now}
+		if got := v.Day(tc.at); got != tc.want {
+			t.Errorf("%s %v: %q, want %q", tc.lang, tc.at, got, tc.want)
+		}
 	}
 }

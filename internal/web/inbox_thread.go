@@ -99,6 +99,7 @@ type threadData struct {
 	Supervisor bool         // may assign to others, create labels
 	Back       template.URL // the list's filter, for the phone's back link
 	now        time.Time
+	zone       *time.Location // the viewer's, where days begin
 
 	Messages []apiMessage
 
@@ -133,7 +134,7 @@ func (u *UI) threadLoader(parts ...threadPart) loader {
 
 // thread loads the {id} conversation and then the given parts of it.
 func (u *UI) thread(r *http.Request, v *view, parts ...threadPart) (*threadData, error) {
-	t := &threadData{Me: v.P.User.ID, MyName: v.P.User.Name, Supervisor: v.IsSupervisor(), now: v.Now}
+	t := &threadData{Me: v.P.User.ID, MyName: v.P.User.Name, Supervisor: v.IsSupervisor(), now: v.Now, zone: v.zone}
 	if err := u.apiGet(r, v, "/api/v1/conversations/"+r.PathValue("id"), &t.C); err != nil {
 		return nil, err
 	}

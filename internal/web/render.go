@@ -83,6 +83,22 @@ func (v *view) IsSupervisor() bool {
 	return v.P != nil && v.P.User.Role.AtLeast(conversa.RoleSupervisor)
 }
 
+// Day names t's day for the thread's dividers: today, yesterday, or the
+// date, in the user's zone and language.
+func (v *view) Day(t time.Time) string {
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(v.zone).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	switch day(v.Now).Sub(day(t)) {
+	case 0:
+		return v.T("day.today")
+	case 24 * time.Hour:
+		return v.T("day.yesterday")
+	}
+	return v.Date(t)
+}
+
 // With is v showing other data, for partials shared between screens.
 func (v *view) With(data any) *view {
 	c := *v

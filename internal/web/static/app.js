@@ -233,20 +233,23 @@
 
   // announce tells screen readers about a customer's new message in a
   // short sentence ("Nova mensagem de Ana"), in the polite #live-announce
-  // region. The name is the list's; a conversation the list doesn't show
-  // yet gets it after the list's refresh, or a generic one after 2 s.
+  // region: on the inbox, for conversations its list shows (the agent's
+  // view, not the whole company's traffic). A conversation new to the list
+  // is announced once the list has refreshed (or not, if it isn't there).
   function announce(data) {
     const region = document.getElementById("live-announce");
-    if (!region) return;
+    if (!region || !document.getElementById("convs")) return;
     const key = data.type === "reaction" ? "announce.reaction" : "announce.message";
     const nameIn = () => document.querySelector(`#convs [data-conversation="${data.conversation_id}"] .name`);
     const say = () => {
+      const name = nameIn();
+      if (!name) return;
       const p = document.createElement("p");
-      p.textContent = t(key).replace("%s", nameIn()?.textContent.trim() || t("announce.someone"));
+      p.textContent = t(key).replace("%s", name.textContent.trim());
       region.append(p);
       while (region.children.length > 3) region.firstChild.remove();
     };
-    if (nameIn() || !document.getElementById("convs")) return say();
+    if (nameIn()) return say();
     let done = false;
     const once = () => { if (!done) { done = true; document.removeEventListener("htmx:load", onList); say(); } };
     const onList = (ev) => { if (ev.target.id === "convs") once(); };
