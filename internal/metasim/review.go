@@ -1,9 +1,6 @@
 package metasim
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Template review. A new or edited template is PENDING until ReviewAt (sim
 // clock), then APPROVED or REJECTED by these deterministic rules, so tests
@@ -45,22 +42,18 @@ func (s *Sim) settleReviews() {
 // settleWABA finishes w's due reviews and announces each by webhook.
 func (s *Sim) settleWABA(w *waba) {
 	now := s.now()
-	type change struct {
-		t              template
-		status, reason string
-	}
-	var changes []change
+	var changes []statusChange
 	w.mu.Lock()
 	for _, t := range w.Templates {
 		if t.Status != "PENDING" || now.Before(t.ReviewAt) {
 			continue
 		}
 		t.Status, t.RejectedReason = reviewOutcome(t)
-		changes = append(changes, change{*t, t.Status, t.RejectedReason})
+		changes = append(changes, statusChange{*t, "PENDING", t.Status, t.RejectedReason})
 	}
 	w.mu.Unlock()
 	for _, c := range changes {
-		s.emitTemplateStatus(w.ID, &c.t, c.status, c.reason)
+		s.emitTemplateStatus(w.ID, c)
 	}
 }
 
@@ -68,6 +61,7 @@ func (s *Sim) settleWABA(w *waba) {
 // REJECTED, PAUSED, DISABLED, IN_APPEAL, ...) and announces it.
 func (s *Sim) setTemplateStatus(w *waba, t *template, status, reason string) {
 	w.mu.Lock()
+	from := t.Status
 	t.Status = status
 	if status == "REJECTED" {
 		if reason == "" {
@@ -79,55 +73,5 @@ func (s *Sim) setTemplateStatus(w *waba, t *template, status, reason string) {
 	}
 	cp := *t
 	w.mu.Unlock()
-	s.emitTemplateStatus(w.ID, &cp, status, reason)
-}
-
-// templateStatusValue is the value of a message_template_status_update
-// change, as in Meta's reference.
-type templateStatusValue struct {
-	Event         string          `json:"event"`
-	ID            int64           `json:"message_template_id"`
-	Name          string          `json:"message_template_name"`
-	Language      string          `json:"message_template_language"`
-	Reason        string          `json:"reason"`
-	Category      string          `json:"message_template_category"`
-	RejectionInfo *rejectionInfo  `json:"rejection_info,omitempty"`
-	OtherInfo     *otherInfo      `json:"other_info,omitempty"`
-	DisableInfo   *disableInfoVal `json:"disable_info,omitempty"`
-}
-
-type rejectionInfo struct {
-	Reason         string `json:"reason"`
-	Recommendation string `json:"recommendation"`
-}
-
-type otherInfo struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-}
-
-type disableInfoVal struct {
-	DisableDate string `json:"disable_date"`
-}
-
-func (s *Sim) emitTemplateStatus(wabaID string, t *template, status, reason string) {
-	id, _ := strconv.ParseInt(t.ID, 10, 64)
-	v := templateStatusValue{Event: status, ID: id, Name: t.Name, Language: t.Language,
-		Reason: reason, Category: t.Category}
-	if v.Reason == "" {
-		v.Reason = "NONE"
-	}
-	switch status {
-	case "REJECTED":
-		if reason == "INVALID_FORMAT" {
-			v.RejectionInfo = &rejectionInfo{
-				Reason:         "The simulator rejects templates named reject_* or whose body contains REJECT.",
-				Recommendation: "Rename the template or change its body and submit it again."}
-		}
-	case "PAUSED":
-		v.OtherInfo = &otherInfo{Title: "FIRST_PAUSE", Description: "Your WhatsApp message template has been paused because of low quality."}
-	case "DISABLED":
-		v.DisableInfo = &disableInfoVal{DisableDate: strconv.FormatInt(s.now().Unix(), 10)}
-	}
-	s.emit(wabaID, "message_template_status_update", v, "tpl:"+t.ID)
+	s.emitTemplateStatus(w.ID, statusChange{cp, from, status, reason})
 }

@@ -56,11 +56,16 @@ func sameShape(path string, want, got any, optional map[string]bool) []string {
 		if !ok {
 			return []string{path + ": want array"}
 		}
+		if len(w) == 0 { // an empty example says nothing of its elements
+			break
+		}
 		elem, opt := elementShape(w, path, optional)
 		for _, gv := range g {
 			diffs = append(diffs, sameShape(path+"[]", elem, gv, opt)...)
 		}
-	case string, float64, bool:
+	case string, float64, bool, nil:
+		// null is a documented value too (a template's reason when it
+		// is scheduled for deletion), not "anything goes".
 		if kind(want) != kind(got) {
 			diffs = append(diffs, path+": want "+kind(want)+", got "+kind(got))
 		}

@@ -231,8 +231,14 @@ func TestAccountLevelFields(t *testing.T) {
 	if u := c("template_status_paused.json").TemplateStatus; u.Event != "PAUSED" || u.OtherInfo.Title != "FIRST_PAUSE" {
 		t.Errorf("paused = %+v", u)
 	}
-	if u := c("template_status_disabled.json").TemplateStatus; u.Event != "DISABLED" || u.Reason != "" || u.DisableInfo.DisableDate != "1751234563" {
+	if u := c("template_status_disabled.json").TemplateStatus; u.Event != "DISABLED" || u.Reason != "NONE" || u.DisableInfo.DisableDate != "1751234563" {
 		t.Errorf("disabled = %+v", u)
+	}
+	if u := c("template_status_pending_deletion.json").TemplateStatus; u.Event != "PENDING_DELETION" || u.Reason != "" {
+		t.Errorf("pending deletion (reason null) = %+v", u)
+	}
+	if u := c("template_status_unpaused.json").TemplateStatus; u.Event != "APPROVED" || u.OtherInfo.Title != "UNPAUSE" {
+		t.Errorf("unpaused = %+v", u)
 	}
 	if u := c("template_category_update.json").TemplateCategory; u.NewCategory != "MARKETING" || u.PreviousCategory != "UTILITY" {
 		t.Errorf("category = %+v", u)
