@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -188,18 +189,32 @@ func (w *waba) hasPayment() bool {
 }
 
 // handleMarkRead answers {"status":"read","message_id"} for an inbound
-// message; the customer sees blue ticks in the phone page.
+// message; the customer sees blue ticks in the phone page. As at Meta
+// (its "Mark messages as read" page), reading a message reads the chat up
+// to it, and an unknown message id is 131009.
 func (s *Sim) handleMarkRead(c *graphCall, req *sendRequest) {
 	v, ok := s.msgIndex.Load(req.MessageID)
 	ref, _ := v.(*msgRef)
 	if !ok || ref.phone.ID != c.id || ref.msg.Direction != "in" {
-		s.writeMetaError(c.w, metaErr(100, "Invalid parameter message_id: "+req.MessageID))
+		s.writeMetaError(c.w, invalid("Invalid parameter message_id: "+req.MessageID))
 		return
 	}
 	ref.chat.mu.Lock()
-	ref.msg.Status = "read"
+	ref.chat.readUpTo(ref.msg)
 	ref.chat.mu.Unlock()
 	success(c.w)
+}
+
+// readUpTo marks m and every inbound message before it read. A message
+// trimmed from the history is older than all kept ones, so only it
+// changes. Caller holds c.mu.
+func (c *chat) readUpTo(m *chatMsg) {
+	m.Status = "read"
+	for _, earlier := range c.Messages[:max(slices.Index(c.Messages, m), 0)] {
+		if earlier.Direction == "in" {
+			earlier.Status = "read"
+		}
+	}
 }
 
 func (p *phone) isRegistered() bool {

@@ -179,16 +179,32 @@ func TestBrazilNinthDigit(t *testing.T) {
 	}
 }
 
-// TestMarkRead: marking an inbound message read.
+// TestMarkRead: marking an inbound message read reads it and every
+// earlier message of the customer, not the later ones; an unknown id is
+// Meta's 131009.
 func TestMarkRead(t *testing.T) {
 	e := newEnv(t, Options{})
-	id := e.customer(ana, "oi")
-	st, body := e.send(map[string]any{"status": "read", "message_id": id})
+	first, second := e.customer(ana, "oi"), e.customer(ana, "tem em azul?")
+	if st, r := e.send(text(ana, "Tem sim!")); st != 200 {
+		t.Fatal(st, r)
+	}
+	third, later := e.customer(ana, "quero dois"), e.customer(ana, "pode entregar amanhã?")
+	st, body := e.send(map[string]any{"status": "read", "message_id": third})
 	if st != 200 || body["success"] != true {
 		t.Fatal(st, body)
 	}
+	chat, _ := e.sim.Chat(e.acc.PhoneNumberID, ana)
+	want := map[string]string{first: "read", second: "read", third: "read", later: "received"}
+	for _, m := range chat.Messages {
+		if w, ok := want[m.ID]; ok && m.Status != w {
+			t.Errorf("%q: status %q, want %q", m.Text, m.Status, w)
+		}
+		if m.Direction == "out" && m.Status == "read" {
+			t.Errorf("the business's own message %q was marked read", m.Text)
+		}
+	}
 	st, body = e.send(map[string]any{"status": "read", "message_id": "wamid.nope"})
-	if st != 400 || errCode(body) != 100 {
+	if st != 400 || errCode(body) != 131009 {
 		t.Fatal(st, body)
 	}
 }
