@@ -79,13 +79,14 @@ type Change struct {
 	Field string          `json:"field"`
 	Value json.RawMessage `json:"value"`
 
-	Messages         *MessagesValue            `json:"-"` // field "messages"
-	TemplateStatus   *TemplateStatusUpdate     `json:"-"` // "message_template_status_update"
-	TemplateCategory *TemplateCategoryUpdate   `json:"-"` // "template_category_update"
-	Quality          *PhoneNumberQualityUpdate `json:"-"` // "phone_number_quality_update"
-	NameUpdate       *PhoneNumberNameUpdate    `json:"-"` // "phone_number_name_update"
-	Account          *AccountUpdate            `json:"-"` // "account_update"
-	AccountReview    *AccountReviewUpdate      `json:"-"` // "account_review_update"
+	Messages           *MessagesValue            `json:"-"` // field "messages"
+	TemplateStatus     *TemplateStatusUpdate     `json:"-"` // "message_template_status_update"
+	TemplateCategory   *TemplateCategoryUpdate   `json:"-"` // "template_category_update"
+	Quality            *PhoneNumberQualityUpdate `json:"-"` // "phone_number_quality_update"
+	NameUpdate         *PhoneNumberNameUpdate    `json:"-"` // "phone_number_name_update"
+	Account            *AccountUpdate            `json:"-"` // "account_update"
+	AccountReview      *AccountReviewUpdate      `json:"-"` // "account_review_update"
+	BusinessCapability *BusinessCapabilityUpdate `json:"-"` // "business_capability_update"
 }
 
 // fieldDecoders allocate the typed value for a known field.
@@ -97,6 +98,10 @@ var fieldDecoders = map[string]func(*Change) any{
 	"phone_number_name_update":       func(c *Change) any { c.NameUpdate = new(PhoneNumberNameUpdate); return c.NameUpdate },
 	"account_update":                 func(c *Change) any { c.Account = new(AccountUpdate); return c.Account },
 	"account_review_update":          func(c *Change) any { c.AccountReview = new(AccountReviewUpdate); return c.AccountReview },
+	"business_capability_update": func(c *Change) any {
+		c.BusinessCapability = new(BusinessCapabilityUpdate)
+		return c.BusinessCapability
+	},
 }
 
 func (c *Change) UnmarshalJSON(b []byte) error {

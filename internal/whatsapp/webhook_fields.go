@@ -36,14 +36,17 @@ type TemplateCategoryUpdate struct {
 	CorrectCategory         string     `json:"correct_category,omitempty"`
 }
 
-// PhoneNumberQualityUpdate: the number's messaging limit or throughput
-// changed. It names the number only by its display number.
+// PhoneNumberQualityUpdate: the number's throughput or messaging limit
+// changed. It names the number only by its display number. Meta's current
+// reference lists the events ONBOARDING and THROUGHPUT_UPGRADE; accounts
+// may still send the older UPGRADE, DOWNGRADE, FLAGGED and UNFLAGGED
+// (quality). Read the limit with MessagingLimit.
 type PhoneNumberQualityUpdate struct {
-	DisplayPhoneNumber               string `json:"display_phone_number"`
-	Event                            string `json:"event"` // UPGRADE, DOWNGRADE, FLAGGED, UNFLAGGED, ONBOARDING, THROUGHPUT_UPGRADE
-	CurrentLimit                     string `json:"current_limit,omitempty"`
-	OldLimit                         string `json:"old_limit,omitempty"`
-	MaxDailyConversationsPerBusiness string `json:"max_daily_conversations_per_business,omitempty"`
+	DisplayPhoneNumber               string    `json:"display_phone_number"`
+	Event                            string    `json:"event"`
+	CurrentLimit                     string    `json:"current_limit,omitempty"` // to be removed by Meta
+	OldLimit                         string    `json:"old_limit,omitempty"`     // messaging limit changes only
+	MaxDailyConversationsPerBusiness LimitTier `json:"max_daily_conversations_per_business,omitempty"`
 }
 
 // PhoneNumberNameUpdate: the display-name review decided.

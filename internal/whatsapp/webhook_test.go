@@ -160,7 +160,7 @@ func TestUnknownTypeAndFieldAreTolerated(t *testing.T) {
 	}
 	n := parseGolden(t, "webhooks/unknown_field.json")
 	c := n.Entry[0].Changes[0]
-	if c.Field != "business_capability_update" || !strings.Contains(string(c.Value), "brand_new_thing") {
+	if c.Field != "business_hologram_update" || !strings.Contains(string(c.Value), "brand_new_thing") {
 		t.Errorf("unknown field: %+v", c)
 	}
 	var evs []wa.Event
@@ -243,11 +243,15 @@ func TestAccountLevelFields(t *testing.T) {
 	if u := c("template_category_update.json").TemplateCategory; u.NewCategory != "MARKETING" || u.PreviousCategory != "UTILITY" {
 		t.Errorf("category = %+v", u)
 	}
-	if u := c("phone_number_quality_update.json").Quality; u.Event != "THROUGHPUT_UPGRADE" || u.CurrentLimit != "TIER_UNLIMITED" {
-		t.Errorf("quality = %+v", u)
+	// TIER_UNLIMITED is the throughput level here, not a messaging limit.
+	if u := c("phone_number_quality_update.json").Quality; u.Event != "THROUGHPUT_UPGRADE" || u.CurrentLimit != "TIER_UNLIMITED" || u.MessagingLimit() != "" {
+		t.Errorf("quality = %+v, limit %q", u, u.MessagingLimit())
 	}
-	if u := c("phone_number_quality_limits.json").Quality; u.OldLimit != "TIER_UNLIMITED" || u.MaxDailyConversationsPerBusiness != "TIER_2K" {
+	if u := c("phone_number_quality_limits.json").Quality; u.OldLimit != "TIER_UNLIMITED" || u.MessagingLimit() != "TIER_2K" {
 		t.Errorf("limits = %+v", u)
+	}
+	if u := c("business_capability_update.json").BusinessCapability; u.MessagingLimit() != "TIER_2K" || u.MaxPhoneNumbersPerWABA != 25 {
+		t.Errorf("capability = %+v", u)
 	}
 	if u := c("phone_number_name_update.json").NameUpdate; u.Decision != "APPROVED" || u.RequestedVerifiedName != "Lucky Shrub" {
 		t.Errorf("name = %+v", u)
@@ -263,6 +267,28 @@ func TestAccountLevelFields(t *testing.T) {
 	}
 	if u := c("account_review_update.json").AccountReview; u.Decision != "APPROVED" {
 		t.Errorf("review = %+v", u)
+	}
+}
+
+// Accounts may still send the older phone_number_quality_update events,
+// whose current_limit is the messaging limit; limits also come as numbers.
+func TestMessagingLimitForms(t *testing.T) {
+	for _, c := range []struct{ value, want string }{
+		{`{"event":"FLAGGED","current_limit":"TIER_1K"}`, "TIER_1K"},
+		{`{"event":"DOWNGRADE","current_limit":"TIER_250","old_limit":"TIER_1K"}`, "TIER_250"},
+		{`{"event":"ONBOARDING","current_limit":"TIER_NOT_SET"}`, ""},
+		{`{"event":"THROUGHPUT_UPGRADE","current_limit":"TIER_UNLIMITED"}`, ""},
+		{`{"event":"THROUGHPUT_UPGRADE","current_limit":"TIER_UNLIMITED","max_daily_conversations_per_business":"TIER_10K"}`, "TIER_10K"},
+		{`{"event":"ONBOARDING","max_daily_conversations_per_business":-1}`, "TIER_UNLIMITED"},
+	} {
+		var q wa.PhoneNumberQualityUpdate
+		if err := json.Unmarshal([]byte(c.value), &q); err != nil || q.MessagingLimit() != c.want {
+			t.Errorf("%s: limit %q, want %q (%v)", c.value, q.MessagingLimit(), c.want, err)
+		}
+	}
+	var u wa.BusinessCapabilityUpdate
+	if err := json.Unmarshal([]byte(`{"max_daily_conversation_per_phone":100000,"max_phone_numbers_per_waba":25}`), &u); err != nil || u.MessagingLimit() != "TIER_100K" {
+		t.Errorf("older capability field: %+v %v", u, err)
 	}
 }
 
