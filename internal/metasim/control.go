@@ -135,44 +135,42 @@ func (s *Sim) SetPaymentMethod(wabaID string, present bool) error {
 	return nil
 }
 
-// SetQuality sets a number's quality rating (GREEN, YELLOW, RED) and sends
-// phone_number_quality_update (FLAGGED when it drops below GREEN).
+// SetQuality sets a number's quality rating (GREEN, YELLOW, RED), read
+// back with GET /{phone-number-id}?fields=quality_rating. No webhook:
+// Meta's phone_number_quality_update now reports throughput only
+// (ONBOARDING, THROUGHPUT_UPGRADE); the older FLAGGED/UNFLAGGED are gone.
 func (s *Sim) SetQuality(phoneNumberID, rating string) error {
-	return s.updatePhone(phoneNumberID, func(p *phone) (string, bool) {
+	return s.updatePhone(phoneNumberID, func(p *phone) (string, any) {
 		p.Quality = rating
-		if rating == "GREEN" {
-			return "UNFLAGGED", true
-		}
-		return "FLAGGED", true
+		return "", nil
 	})
 }
 
-var tierOrder = map[string]int{"TIER_50": 0, "TIER_250": 1, "TIER_1K": 2, "TIER_2K": 2, "TIER_10K": 3, "TIER_100K": 4, "TIER_UNLIMITED": 5}
-
-// SetTier sets the messaging-limit tier (TIER_250, TIER_1K, TIER_10K,
-// TIER_100K, TIER_UNLIMITED) and sends UPGRADE or DOWNGRADE.
+// SetTier sets the messaging limit (TIER_250, TIER_2K, TIER_10K,
+// TIER_100K, TIER_UNLIMITED; older TIER_50 and TIER_1K too). Limits are
+// the business portfolio's since October 2025, so Meta announces a change
+// with business_capability_update, not per number.
 func (s *Sim) SetTier(phoneNumberID, tier string) error {
-	if _, ok := tierOrder[tier]; !ok {
+	if _, ok := limitOfTier[tier]; !ok {
 		return errors.New("metasim: unknown tier " + tier)
 	}
-	return s.updatePhone(phoneNumberID, func(p *phone) (string, bool) {
-		ev := "UPGRADE"
-		if tierOrder[tier] < tierOrder[p.Tier] {
-			ev = "DOWNGRADE"
-		}
+	return s.updatePhone(phoneNumberID, func(p *phone) (string, any) {
 		p.Tier = tier
-		return ev, true
+		return "business_capability_update", capabilityOf(tier)
 	})
 }
 
 // SetThroughput sets the number's messages per second (Meta: 80 default,
 // up to 1000). mps <= 0 removes the limit, a simulator-only setting for
-// benchmarks.
+// benchmarks. Raising it past the default announces THROUGHPUT_UPGRADE.
 func (s *Sim) SetThroughput(phoneNumberID string, mps int) error {
-	return s.updatePhone(phoneNumberID, func(p *phone) (string, bool) {
+	return s.updatePhone(phoneNumberID, func(p *phone) (string, any) {
 		up := mps > p.MPS || mps <= 0
 		p.MPS, p.limiter = mps, newLimiter(mps)
-		return "THROUGHPUT_UPGRADE", up && (mps > defaultThroughput || mps <= 0)
+		if !up || (mps > 0 && mps <= defaultThroughput) {
+			return "", nil
+		}
+		return "phone_number_quality_update", throughputUpgrade(p)
 	})
 }
 
@@ -183,26 +181,24 @@ func (s *Sim) SetPairRate(phoneNumberID string, perMinute, burst int) error {
 	if burst <= 0 {
 		burst = defaultPairBurst
 	}
-	return s.updatePhone(phoneNumberID, func(p *phone) (string, bool) {
+	return s.updatePhone(phoneNumberID, func(p *phone) (string, any) {
 		p.PairPerMinute, p.PairBurst = perMinute, burst
-		return "", false
+		return "", nil
 	})
 }
 
-// updatePhone changes a number and, when f says so, sends
-// phone_number_quality_update with that event.
-func (s *Sim) updatePhone(id string, f func(*phone) (event string, notify bool)) error {
+// updatePhone changes a number under its lock; f returns the webhook field
+// and value that announce the change, "" for none.
+func (s *Sim) updatePhone(id string, f func(*phone) (field string, value any)) error {
 	p := s.phoneByID(id)
 	if p == nil {
 		return errUnknownPhone
 	}
 	p.mu.Lock()
-	ev, notify := f(p)
-	v := map[string]any{"display_phone_number": p.display(), "event": ev, "current_limit": p.Tier,
-		"max_daily_conversations_per_business": p.Tier}
+	field, v := f(p)
 	p.mu.Unlock()
-	if notify {
-		s.emit(p.WABAID, "phone_number_quality_update", v, "phone:"+p.ID)
+	if field != "" {
+		s.emit(p.WABAID, field, v, "phone:"+p.ID)
 	}
 	return nil
 }

@@ -393,10 +393,15 @@ func TestRoundTripAsyncFailures(t *testing.T) {
 
 func TestRoundTripAccountWebhooks(t *testing.T) {
 	r := newRT(t)
-	must(t, r.sim.SetTier(r.acc.PhoneNumberID, "TIER_1K"))
-	ev := r.hook.wait(t, "quality update", func(ev wa.Event) bool { return ev.Other != nil && ev.Other.Quality != nil })
-	if ev.Other.Quality.Event != "UPGRADE" || ev.Other.Quality.CurrentLimit != "TIER_1K" || ev.DisplayPhoneNumber != r.acc.DisplayPhoneNumber {
-		t.Errorf("quality = %+v display=%q", ev.Other.Quality, ev.DisplayPhoneNumber)
+	must(t, r.sim.SetTier(r.acc.PhoneNumberID, "TIER_2K"))
+	ev := r.hook.wait(t, "capability update", func(ev wa.Event) bool { return ev.Other != nil && ev.Other.BusinessCapability != nil })
+	if ev.Other.BusinessCapability.MessagingLimit() != "TIER_2K" || ev.WABAID != r.acc.WABAID {
+		t.Errorf("capability = %+v", ev)
+	}
+	must(t, r.sim.SetThroughput(r.acc.PhoneNumberID, 1000))
+	ev = r.hook.wait(t, "quality update", func(ev wa.Event) bool { return ev.Other != nil && ev.Other.Quality != nil })
+	if q := ev.Other.Quality; q.Event != "THROUGHPUT_UPGRADE" || q.MessagingLimit() != "TIER_2K" || ev.DisplayPhoneNumber != r.acc.DisplayPhoneNumber {
+		t.Errorf("quality = %+v display=%q", q, ev.DisplayPhoneNumber)
 	}
 	must(t, r.sim.AccountUpdate(r.acc.WABAID, "ACCOUNT_VIOLATION"))
 	ev = r.hook.wait(t, "account update", func(ev wa.Event) bool { return ev.Other != nil && ev.Other.Account != nil })
