@@ -1,10 +1,6 @@
 package whatsapp
 
-import (
-	"bytes"
-	"encoding/json"
-	"strconv"
-)
+import "strconv"
 
 // Messaging limits are per business portfolio since October 2025 (Meta's
 // "Messaging limits" page): 250, 2,000, 10,000, 100,000 or unlimited
@@ -19,24 +15,19 @@ var tierOfLimit = map[int64]LimitTier{50: "TIER_50", 250: "TIER_250", 1000: "TIE
 	10000: "TIER_10K", 100000: "TIER_100K", -1: "TIER_UNLIMITED"}
 
 func (l *LimitTier) UnmarshalJSON(b []byte) error {
-	if bytes.Equal(b, []byte("null")) {
-		*l = ""
-		return nil
-	}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*l = LimitTier(s)
-		return nil
-	}
-	var n int64
-	if err := json.Unmarshal(b, &n); err != nil {
+	var f FlexString // a tier name, or a number
+	if err := f.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	if t, ok := tierOfLimit[n]; ok {
-		*l = t
-		return nil
+	n, err := strconv.ParseInt(string(f), 10, 64)
+	switch {
+	case err != nil:
+		*l = LimitTier(f)
+	case tierOfLimit[n] != "":
+		*l = tierOfLimit[n]
+	default:
+		*l = LimitTier("TIER_" + string(f)) // a limit Meta adds later
 	}
-	*l = LimitTier("TIER_" + strconv.FormatInt(n, 10)) // a limit Meta adds later
 	return nil
 }
 
