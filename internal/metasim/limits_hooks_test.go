@@ -17,11 +17,11 @@ func TestLimitWebhookExamples(t *testing.T) {
 			return v["max_daily_conversations_per_business"] == limit
 		})
 	}
-	likeDoc(t, "webhooks/business_capability_update.json", capability(2000))
+	likeDoc(t, "capability/business_capability_update.json", capability(2000))
 	must(t, e.sim.SetTier(e.acc.PhoneNumberID, "TIER_UNLIMITED"))
 	capability(-1)
 	must(t, e.sim.SetTier(e.acc.PhoneNumberID, "TIER_250"))
-	likeDoc(t, "webhooks/business_capability_update.json", capability(250),
+	likeDoc(t, "capability/business_capability_update.json", capability(250),
 		"$.entry[].changes[].value.max_phone_numbers_per_waba", "$.entry[].changes[].value.max_phone_numbers_per_business")
 	must(t, e.sim.SetThroughput(e.acc.PhoneNumberID, 1000))
 	up := waitBody(t, h, "THROUGHPUT_UPGRADE", func(v map[string]any) bool { return v["event"] == "THROUGHPUT_UPGRADE" })

@@ -250,7 +250,8 @@ func TestAccountLevelFields(t *testing.T) {
 	if u := c("phone_number_quality_limits.json").Quality; u.OldLimit != "TIER_UNLIMITED" || u.MessagingLimit() != "TIER_2K" {
 		t.Errorf("limits = %+v", u)
 	}
-	if u := c("business_capability_update.json").BusinessCapability; u.MessagingLimit() != "TIER_2K" || u.MaxPhoneNumbersPerWABA != 25 {
+	capability := parseGolden(t, "capability/business_capability_update.json").Entry[0].Changes[0]
+	if u := capability.BusinessCapability; u.MessagingLimit() != "TIER_2K" || u.MaxPhoneNumbersPerWABA != 25 {
 		t.Errorf("capability = %+v", u)
 	}
 	if u := c("phone_number_name_update.json").NameUpdate; u.Decision != "APPROVED" || u.RequestedVerifiedName != "Lucky Shrub" {
