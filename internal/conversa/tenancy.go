@@ -15,7 +15,8 @@ type Company struct {
 	Name        string
 	MaxChannels int // contracted channels (licence)
 	MaxAgents   int // contracted agents (licence)
-	Locale      string
+	Locale      string // the language new users start in: pt-BR or en
+	TimeZone    string // IANA zone its days follow (reports, dates in messages); America/Sao_Paulo by default
 	CreatedAt   time.Time
 }
 
@@ -120,9 +121,51 @@ func (c *Company) Validate() error {
 		return Errorf(EINVALID, "Licence limits cannot be negative.").Pt("Os limites da licença não podem ser negativos.")
 	}
 	if c.Locale == "" {
-		c.Locale = "pt-BR"
+		c.Locale = Portuguese
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = DefaultTimeZone
+	}
+	return c.validateSettings()
+}
+
+// DefaultTimeZone is where most of our users work.
+const DefaultTimeZone = "America/Sao_Paulo"
+
+// validateSettings checks what an admin may change about the company.
+func (c *Company) validateSettings() error {
+	if c.Locale != Portuguese && c.Locale != English {
+		return Errorf(EINVALID, "The language must be pt-BR or en.").Pt("O idioma deve ser pt-BR ou en.")
+	}
+	if loc, err := time.LoadLocation(c.TimeZone); err != nil || loc.String() == "Local" {
+		return Errorf(EINVALID, "%q is not a time zone; use an IANA name such as America/Sao_Paulo.", c.TimeZone).
+			Pt("%q não é um fuso horário; use um nome IANA como America/Sao_Paulo.", c.TimeZone)
 	}
 	return nil
+}
+
+// CompanySettings is what an admin may change about their company.
+type CompanySettings struct {
+	Name     *string `json:"name"`
+	Locale   *string `json:"locale"`
+	TimeZone *string `json:"time_zone"`
+}
+
+// Apply changes c by s and validates the result.
+func (s CompanySettings) Apply(c *Company) error {
+	if s.Name != nil {
+		c.Name = strings.TrimSpace(*s.Name)
+		if c.Name == "" {
+			return Errorf(EINVALID, "The company name is required.").Pt("O nome da empresa é obrigatório.")
+		}
+	}
+	if s.Locale != nil {
+		c.Locale = *s.Locale
+	}
+	if s.TimeZone != nil {
+		c.TimeZone = *s.TimeZone
+	}
+	return c.validateSettings()
 }
 
 // Validate checks a user's fields and normalizes them in place.

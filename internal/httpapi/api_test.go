@@ -174,3 +174,37 @@ func TestCrossOriginRequestsRefused(t *testing.T) {
 	wantStatus(t, e.do(req{method: "POST", path: "/api/v1/auth/login", body: body,
 		header: map[string]string{"Sec-Fetch-Site": "same-origin"}}), http.StatusOK)
 }
+
+// An admin changes the company's name, language and time zone (audited);
+// a bad zone or language is refused and changes nothing; agents may not.
+func TestCompanySettings(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		admin, agent := e.login("alpha", "admin@alpha.com"), e.login("alpha", "agent@alpha.com")
+		got := decode[struct {
+			Name     string `json:"name"`
+			Locale   string `json:"locale"`
+			TimeZone string `json:"time_zone"`
+		}](t, e.do(req{method: "GET", path: "/api/v1/company", token: agent}))
+		if got.Locale != "pt-BR" || got.TimeZone != "America/Sao_Paulo" {
+			t.Fatalf("defaults: %+v", got)
+		}
+		wantError(t, e.do(req{method: "PATCH", path: "/api/v1/company", token: agent, body: map[string]string{"time_zone": "UTC"}}),
+			http.StatusForbidden, conversa.EFORBIDDEN)
+		for _, bad := range []map[string]string{{"time_zone": "Mars/Olympus"}, {"time_zone": "Local"}, {"locale": "es"}, {"name": " "}} {
+			wantError(t, e.do(req{method: "PATCH", path: "/api/v1/company", token: admin, body: bad}), http.StatusBadRequest, conversa.EINVALID)
+		}
+		rec := e.do(req{method: "PATCH", path: "/api/v1/company", token: admin,
+			body: map[string]string{"name": "Alpha Ltda", "locale": "en", "time_zone": "America/Manaus"}})
+		wantStatus(t, rec, http.StatusOK)
+		c, err := e.st.Company(ctx, e.alpha.ID)
+		if err != nil || c.Name != "Alpha Ltda" || c.Locale != "en" || c.TimeZone != "America/Manaus" {
+			t.Fatalf("stored: %+v, %v", c, err)
+		}
+		if tz, _ := e.st.CompanyTimeZone(ctx, e.alpha.ID); tz != "America/Manaus" {
+			t.Fatalf("reports' zone = %q", tz)
+		}
+		if log := e.do(req{method: "GET", path: "/api/v1/audit", token: admin}).Body.String(); !strings.Contains(log, "company.update") {
+			t.Fatalf("not audited: %s", log)
+		}
+	})
+}

@@ -77,6 +77,8 @@ type messageView struct {
 	SentAt         *time.Time `json:"sent_at"`
 	DeliveredAt    *time.Time `json:"delivered_at"`
 	ReadAt         *time.Time `json:"read_at"`
+	// Content is what the message holds besides its text (views.go).
+	Content *messageContentView `json:"content,omitempty"`
 }
 
 // viewMessage shows m; the failure sentence follows Accept-Language.
@@ -85,7 +87,7 @@ func viewMessage(m conversa.Message, lang string) messageView {
 		Status: string(m.Status), CreatedAt: m.CreatedAt, ErrorCode: m.ErrorCode, AuthorID: m.AuthorID,
 		Category: string(m.Category), ExpectedCost: int64(m.ExpectedCost), Billable: m.Billable, PricingType: m.PricingType,
 		ReplyTo: m.ReplyTo, HasMedia: m.MediaID != "", MediaStored: m.MediaPath != "", SentAt: m.SentAt,
-		DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt}
+		DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt, Content: viewMessageContent(m)}
 	if m.WAMID != "" {
 		v.WAMID = &m.WAMID
 	}

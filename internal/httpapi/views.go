@@ -28,12 +28,14 @@ type companyView struct {
 	Domain      string `json:"domain"`
 	Name        string `json:"name"`
 	Locale      string `json:"locale"`
+	TimeZone    string `json:"time_zone"`
 	MaxChannels int    `json:"max_channels"`
 	MaxAgents   int    `json:"max_agents"`
 }
 
 func viewCompany(c conversa.Company) companyView {
-	return companyView{ID: c.ID, Domain: c.Domain, Name: c.Name, Locale: c.Locale, MaxChannels: c.MaxChannels, MaxAgents: c.MaxAgents}
+	return companyView{ID: c.ID, Domain: c.Domain, Name: c.Name, Locale: c.Locale, TimeZone: c.TimeZone,
+		MaxChannels: c.MaxChannels, MaxAgents: c.MaxAgents}
 }
 
 type usageView struct {

@@ -2,15 +2,16 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
 
-const companyColumns = "id, domain, name, max_channels, max_agents, locale, created_at"
+const companyColumns = "id, domain, name, max_channels, max_agents, locale, time_zone, created_at"
 
 func scanCompany(row interface{ Scan(...any) error }) (conversa.Company, error) {
 	var c conversa.Company
-	err := row.Scan(&c.ID, &c.Domain, &c.Name, &c.MaxChannels, &c.MaxAgents, &c.Locale, &c.CreatedAt)
+	err := row.Scan(&c.ID, &c.Domain, &c.Name, &c.MaxChannels, &c.MaxAgents, &c.Locale, &c.TimeZone, &c.CreatedAt)
 	utc(&c.CreatedAt)
 	return c, err
 }
@@ -22,8 +23,8 @@ func (s *Store) CreateCompany(ctx context.Context, c conversa.Company) (conversa
 		return c, err
 	}
 	c.CreatedAt = dbTime(s.now())
-	id, err := s.w.insert(ctx, `INSERT INTO companies (domain, name, max_channels, max_agents, locale, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.Domain, c.Name, c.MaxChannels, c.MaxAgents, c.Locale, c.CreatedAt)
+	id, err := s.w.insert(ctx, `INSERT INTO companies (domain, name, max_channels, max_agents, locale, time_zone, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Domain, c.Name, c.MaxChannels, c.MaxAgents, c.Locale, c.TimeZone, c.CreatedAt)
 	if isUniqueViolation(err) {
 		return c, conversa.Errorf(conversa.ECONFLICT, "The domain %q is already taken.", c.Domain).
 			Pt("O domínio %q já está em uso.", c.Domain)
@@ -44,6 +45,28 @@ func (s *Store) CompanyByDomain(ctx context.Context, domain string) (conversa.Co
 	c, err := scanCompany(s.r.queryRow(ctx, "SELECT "+companyColumns+" FROM companies WHERE domain = ?",
 		conversa.NormalizeDomain(domain)))
 	return c, notFound(err, "Company")
+}
+
+// UpdateCompanySettings changes the company's name, language or time zone,
+// audited as actor's.
+func (s *Store) UpdateCompanySettings(ctx context.Context, companyID int64, actor *int64, set conversa.CompanySettings) (conversa.Company, error) {
+	var c conversa.Company
+	err := s.InTx(ctx, func(tx *Store) error {
+		var err error
+		if c, err = tx.lockCompany(ctx, companyID); err != nil {
+			return err
+		}
+		if err := set.Apply(&c); err != nil {
+			return err
+		}
+		if _, err := tx.w.exec(ctx, "UPDATE companies SET name = ?, locale = ?, time_zone = ? WHERE id = ?",
+			c.Name, c.Locale, c.TimeZone, companyID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, conversa.AuditEntry{CompanyID: companyID, ActorID: actor, Action: "company.update",
+			Target: fmt.Sprintf("company:%d", companyID), Detail: map[string]any{"name": c.Name, "locale": c.Locale, "time_zone": c.TimeZone}})
+	})
+	return c, err
 }
 
 // LicenceUsage counts what the company uses against its licence.
