@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/conversa/conversa/internal/conversa"
+	"github.com/conversa/conversa/internal/httpapi"
 )
 
 // config is everything the server needs, read from the environment (the
@@ -25,6 +27,9 @@ type config struct {
 	PublicURL     string // CONVERSA_PUBLIC_URL: how Meta reaches us (webhooks); default http://<Addr>
 	MetaAppID     string // CONVERSA_META_APP_ID: Conversa's Meta app (Embedded Signup); sandbox: the simulator's
 	MetaAppSecret string // CONVERSA_META_APP_SECRET: its secret (code exchange, webhook signatures)
+	// TrustedProxies (CONVERSA_TRUSTED_PROXIES): the load balancers whose
+	// X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 
 	Clock  *conversa.ShiftClock // shared with the embedded simulator
 	Logger *slog.Logger
@@ -62,6 +67,10 @@ func loadConfig(name string, args []string, out io.Writer) (config, error) {
 	}
 	if fset.NArg() > 0 {
 		return cfg, fmt.Errorf("%s: unexpected arguments %q", name, fset.Args())
+	}
+	var err error
+	if cfg.TrustedProxies, err = httpapi.ParseTrustedProxies(os.Getenv("CONVERSA_TRUSTED_PROXIES")); err != nil {
+		return cfg, fmt.Errorf("CONVERSA_TRUSTED_PROXIES: %w", err)
 	}
 	return cfg, nil
 }

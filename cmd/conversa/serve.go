@@ -106,7 +106,7 @@ func serve(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authSvc, Logger: cfg.Logger, Mounts: mounts, Webhooks: webhooks,
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authSvc, Logger: cfg.Logger, Mounts: mounts, Webhooks: webhooks, TrustedProxies: cfg.TrustedProxies,
 		Inbox: conversations, Events: hub, Templates: tpl, Channels: chans,
 		Reports: report.New(st, cfg.Clock), Campaigns: camp})
 	handler := api.Handler()

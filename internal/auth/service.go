@@ -19,7 +19,11 @@ type Config struct {
 	IdleTimeout     time.Duration // a session unused this long ends (default 12 h: a long shift)
 	AbsoluteTimeout time.Duration // a session ends this long after login regardless (default 7 days)
 	StepUp          time.Duration // how long a reauth stays fresh (default 5 min)
-	LockoutFailures int           // failures within LockoutWindow that lock (default 5)
+	LockoutFailures int           // failures from one address within LockoutWindow that lock it out (default 5)
+	// LockoutAnyIP failures from anywhere lock the identity for everyone
+	// (default 10 × LockoutFailures): one attacker cannot lock a known
+	// admin out from elsewhere, a spread-out guessing campaign still stops.
+	LockoutAnyIP int
 	LockoutWindow   time.Duration // default 15 min
 	LockoutFor      time.Duration // how long the lock lasts after the last failure (default 15 min)
 	SecureCookies   bool          // mark cookies Secure even without TLS here (TLS ends at a proxy)
@@ -39,6 +43,9 @@ func (c Config) withDefaults() Config {
 	def(&c.LockoutFor, 15*time.Minute)
 	if c.LockoutFailures == 0 {
 		c.LockoutFailures = 5
+	}
+	if c.LockoutAnyIP == 0 {
+		c.LockoutAnyIP = 10 * c.LockoutFailures
 	}
 	if c.Params == (Params{}) {
 		c.Params = DefaultParams
@@ -115,7 +122,7 @@ type LoginResult struct {
 // wrong; a locked identity gets locked whether or not the account exists.
 func (s *Service) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	in.Domain, in.Email = conversa.NormalizeDomain(in.Domain), conversa.NormalizeEmail(in.Email)
-	if err := s.checkLock(ctx, in.Domain, in.Email); err != nil {
+	if err := s.checkLock(ctx, in.Domain, in.Email, in.IP); err != nil {
 		return LoginResult{}, err
 	}
 	company, user, ok, err := s.verifyLogin(ctx, in)
@@ -173,18 +180,28 @@ func (s *Service) verifyLogin(ctx context.Context, in LoginInput) (conversa.Comp
 	return company, user, err == nil && match && user.Active, nil
 }
 
-// checkLock refuses an identity that failed too often recently: the last
-// LockoutFailures failures fell within LockoutWindow and the newest is less
-// than LockoutFor ago. Attempts while locked are not recorded, so the lock
-// ends LockoutFor after the last real failure.
-func (s *Service) checkLock(ctx context.Context, domain, email string) error {
-	now := s.clock.Now()
-	fails, err := s.store.RecentLoginFailures(ctx, domain, email, now.Add(-s.cfg.LockoutWindow-s.cfg.LockoutFor), s.cfg.LockoutFailures)
-	if err != nil {
-		return err
+// checkLock refuses an identity that failed too often recently from ip
+// (LockoutFailures), or from anywhere (LockoutAnyIP): that many failures
+// fell within LockoutWindow and the newest is less than LockoutFor ago.
+// Attempts while locked are not recorded, so a lock ends LockoutFor after
+// the last real failure.
+func (s *Service) checkLock(ctx context.Context, domain, email, ip string) error {
+	for _, by := range []struct {
+		ip    string
+		limit int
+	}{{ip, s.cfg.LockoutFailures}, {"", s.cfg.LockoutAnyIP}} {
+		if err := s.lockedBy(ctx, domain, email, by.ip, by.limit); err != nil {
+			return err
+		}
 	}
-	if len(fails) < s.cfg.LockoutFailures {
-		return nil
+	return nil
+}
+
+func (s *Service) lockedBy(ctx context.Context, domain, email, ip string, limit int) error {
+	now := s.clock.Now()
+	fails, err := s.store.RecentLoginFailures(ctx, domain, email, ip, now.Add(-s.cfg.LockoutWindow-s.cfg.LockoutFor), limit)
+	if err != nil || len(fails) < limit {
+		return err
 	}
 	newest, oldest := fails[0], fails[len(fails)-1]
 	if newest.Sub(oldest) > s.cfg.LockoutWindow || !now.Before(newest.Add(s.cfg.LockoutFor)) {
@@ -202,7 +219,7 @@ func (s *Service) fail(ctx context.Context, domain, email, ip string, companyID 
 	if err := s.store.RecordLoginFailure(ctx, domain, email, ip, s.clock.Now()); err != nil {
 		return err
 	}
-	switch err := s.checkLock(ctx, domain, email); {
+	switch err := s.checkLock(ctx, domain, email, ip); {
 	case err == nil:
 		return errBadCredentials()
 	case conversa.ErrorCode(err) != conversa.ELOCKED:

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -187,6 +188,34 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 		}
 		if _, err := f.login(t, "new-password"); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Guessing from one address locks that address out, not the admin working
+// from elsewhere; many failures from everywhere lock the identity for all.
+func TestLockoutIsPerAddressFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		login := func(password, ip string) error {
+			_, err := f.svc.Login(ctx, auth.LoginInput{Domain: "acme", Email: "admin@acme.com", Password: password, IP: ip})
+			return err
+		}
+		for range 5 {
+			login("guess", "203.0.113.7")
+		}
+		if err := login("admin-pass", "203.0.113.7"); code(err) != conversa.ELOCKED {
+			t.Fatalf("the guessing address: %v", err)
+		}
+		if err := login("admin-pass", "198.51.100.20"); err != nil {
+			t.Fatalf("the admin's own address is locked out too: %v", err)
+		}
+		// 50 failures spread over 50 addresses: nobody gets in for a while.
+		for i := range 50 {
+			login("guess", fmt.Sprintf("192.0.2.%d", i))
+		}
+		if err := login("admin-pass", "198.51.100.20"); code(err) != conversa.ELOCKED {
+			t.Fatalf("a spread-out campaign did not lock the identity: %v", err)
 		}
 	})
 }

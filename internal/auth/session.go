@@ -101,7 +101,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 // confirmPassword checks a signed-in user's password under the lockout
 // rules of their login identity, so a stolen session can't guess it.
 func (s *Service) confirmPassword(ctx context.Context, p *Principal, password string) error {
-	if err := s.checkLock(ctx, p.Company.Domain, p.User.Email); err != nil {
+	if err := s.checkLock(ctx, p.Company.Domain, p.User.Email, p.Session.IP); err != nil {
 		return err
 	}
 	_, hash, err := s.store.UserCredentials(ctx, p.Company.ID, p.User.Email)

@@ -93,9 +93,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *auth.
 	return nil
 }
 
-// clientIP is the peer address. Behind a load balancer this is the
-// balancer; trusting X-Forwarded-For needs a configured proxy list, which a
-// later issue can add.
+// clientIP is the client's address: the peer's, or, behind a trusted load
+// balancer, the one realIP found in X-Forwarded-For.
 func clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -13,6 +13,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -53,6 +54,9 @@ type Config struct {
 	// Campaigns runs contact lists and campaigns (internal/campaigns); nil
 	// = no campaign endpoints.
 	Campaigns *campaigns.Service
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client (realip.go); none = the peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP API.
@@ -70,6 +74,7 @@ type Server struct {
 	templates *templates.Service
 	reports   *report.Service
 	campaigns *campaigns.Service
+	trusted   []netip.Prefix
 }
 
 // New returns a Server.
@@ -79,7 +84,7 @@ func New(cfg Config) *Server {
 	}
 	return &Server{store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, mounts: cfg.Mounts, metrics: newMetrics(),
 		webhooks: cfg.Webhooks, channels: cfg.Channels, inbox: cfg.Inbox, events: cfg.Events,
-		templates: cfg.Templates, reports: cfg.Reports, campaigns: cfg.Campaigns}
+		templates: cfg.Templates, reports: cfg.Reports, campaigns: cfg.Campaigns, trusted: cfg.TrustedProxies}
 }
 
 // Handler builds the whole HTTP handler. Call it once.
@@ -112,7 +117,7 @@ func (s *Server) Handler() http.Handler {
 	m.ServeMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute())
 	})
-	return s.recover(s.observe(s.csrf(m.ServeMux)))
+	return s.realIP(s.recover(s.observe(s.csrf(m.ServeMux))))
 }
 
 // Routes lists the registered API patterns ("METHOD /path").

@@ -51,7 +51,7 @@ func TestLoginFailures(t *testing.T) {
 			}
 		}
 		s.RecordLoginFailure(ctx, "demo", "other@x.com", "", now)
-		got, err := s.RecentLoginFailures(ctx, "demo", "ana@x.com", now.Add(30*time.Second), 10)
+		got, err := s.RecentLoginFailures(ctx, "demo", "ana@x.com", "", now.Add(30*time.Second), 10)
 		if err != nil || len(got) != 3 || !got[0].Equal(now.Add(3*time.Minute)) {
 			t.Fatalf("recent = %v, %v", got, err)
 		}
@@ -61,7 +61,7 @@ func TestLoginFailures(t *testing.T) {
 		if err := s.ClearLoginFailures(ctx, "DEMO", "ana@x.com"); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.RecentLoginFailures(ctx, "demo", "ana@x.com", now.Add(-time.Hour), 10); len(got) != 0 {
+		if got, _ := s.RecentLoginFailures(ctx, "demo", "ana@x.com", "", now.Add(-time.Hour), 10); len(got) != 0 {
 			t.Fatalf("after clear: %v", got)
 		}
 	})

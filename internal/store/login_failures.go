@@ -19,10 +19,11 @@ func (s *Store) RecordLoginFailure(ctx context.Context, domain, email, ip string
 }
 
 // RecentLoginFailures returns the times of the newest failures for an
-// identity since a time, newest first, at most limit.
-func (s *Store) RecentLoginFailures(ctx context.Context, domain, email string, since time.Time, limit int) ([]time.Time, error) {
-	rows, err := s.r.query(ctx, "SELECT at FROM login_failures WHERE domain = ? AND email = ? AND at > ? ORDER BY at DESC LIMIT ?",
-		conversa.NormalizeDomain(domain), conversa.NormalizeEmail(email), since, limit)
+// identity since a time, from ip ("" = from anywhere), newest first, at
+// most limit.
+func (s *Store) RecentLoginFailures(ctx context.Context, domain, email, ip string, since time.Time, limit int) ([]time.Time, error) {
+	rows, err := s.r.query(ctx, "SELECT at FROM login_failures WHERE domain = ? AND email = ? AND (? = '' OR ip = ?) AND at > ? ORDER BY at DESC LIMIT ?",
+		conversa.NormalizeDomain(domain), conversa.NormalizeEmail(email), ip, ip, since, limit)
 	if err != nil {
 		return nil, err
 	}
