@@ -23,11 +23,11 @@ type Config struct {
 	// LockoutAnyIP failures from anywhere lock the identity for everyone
 	// (default 10 × LockoutFailures): one attacker cannot lock a known
 	// admin out from elsewhere, a spread-out guessing campaign still stops.
-	LockoutAnyIP int
-	LockoutWindow   time.Duration // default 15 min
-	LockoutFor      time.Duration // how long the lock lasts after the last failure (default 15 min)
-	SecureCookies   bool          // mark cookies Secure even without TLS here (TLS ends at a proxy)
-	Params          Params        // argon2id cost for new hashes (default DefaultParams)
+	LockoutAnyIP  int
+	LockoutWindow time.Duration // default 15 min
+	LockoutFor    time.Duration // how long the lock lasts after the last failure (default 15 min)
+	SecureCookies bool          // mark cookies Secure even without TLS here (TLS ends at a proxy)
+	Params        Params        // argon2id cost for new hashes (default DefaultParams)
 }
 
 func (c Config) withDefaults() Config {

@@ -13,8 +13,8 @@ type Company struct {
 	ID          int64
 	Domain      string // unique short name used at login, e.g. "minhaempresa"
 	Name        string
-	MaxChannels int // contracted channels (licence)
-	MaxAgents   int // contracted agents (licence)
+	MaxChannels int    // contracted channels (licence)
+	MaxAgents   int    // contracted agents (licence)
 	Locale      string // the language new users start in: pt-BR or en
 	TimeZone    string // IANA zone its days follow (reports, dates in messages); America/Sao_Paulo by default
 	CreatedAt   time.Time
