@@ -47,6 +47,8 @@ func eventKind(ev whatsapp.Event) string {
 		return ""
 	case ev.Other.Quality != nil:
 		return "quality"
+	case ev.Other.BusinessCapability != nil:
+		return "capability"
 	case ev.Other.NameUpdate != nil:
 		return "name"
 	case ev.Other.Account != nil:
@@ -66,6 +68,10 @@ func applyAccountEvent(c *conversa.Channel, ev whatsapp.Event) {
 	switch kind {
 	case "quality":
 		applyQuality(h, ev.Other.Quality)
+	case "capability": // the portfolio's limit, shared by all its numbers
+		if l := ev.Other.BusinessCapability.MessagingLimit(); l != "" {
+			h.MessagingLimitTier = l
+		}
 	case "name":
 		applyName(c.WABA, ev.Other.NameUpdate)
 	case "account":
@@ -92,8 +98,8 @@ func aboutThisNumber(c *conversa.Channel, ev whatsapp.Event) bool {
 }
 
 func applyQuality(h *conversa.WABAHealth, q *whatsapp.PhoneNumberQualityUpdate) {
-	if q.CurrentLimit != "" {
-		h.MessagingLimitTier = q.CurrentLimit
+	if l := q.MessagingLimit(); l != "" { // a THROUGHPUT_UPGRADE's current_limit is no messaging limit
+		h.MessagingLimitTier = l
 	}
 	// Meta flags a number when its quality turns low and unflags it when it
 	// recovers; the exact rating is refreshed by the next readiness read.

@@ -83,6 +83,19 @@ func TestAccountSink(t *testing.T) {
 		if got.WABA.Health.QualityRating != "RED" {
 			t.Fatalf("stale event applied: %+v", got.WABA.Health)
 		}
+		// Today's forms: a throughput raise names no messaging limit (its
+		// current_limit is the throughput level); the portfolio's limit
+		// comes as business_capability_update, for every number.
+		got = apply(accountEvent(t, "phone_number_quality_update", t0.Add(90*time.Second),
+			map[string]string{"display_phone_number": "551130001000", "event": "THROUGHPUT_UPGRADE", "current_limit": "TIER_UNLIMITED"}))
+		if got.WABA.Health.MessagingLimitTier != "TIER_1K" {
+			t.Fatalf("a throughput raise changed the messaging limit: %+v", got.WABA.Health)
+		}
+		got = apply(accountEvent(t, "business_capability_update", t0.Add(100*time.Second),
+			map[string]any{"max_daily_conversations_per_business": 10000, "max_phone_numbers_per_business": 20}))
+		if got.WABA.Health.MessagingLimitTier != "TIER_10K" {
+			t.Fatalf("capability update: %+v", got.WABA.Health)
+		}
 		// Another number of the same account: not this channel's business.
 		got = apply(accountEvent(t, "phone_number_quality_update", t0.Add(2*time.Minute),
 			map[string]string{"display_phone_number": "551140004000", "event": "UNFLAGGED"}))

@@ -1,6 +1,7 @@
 package intake_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,7 +27,8 @@ func goldenKind(file string) string {
 	switch name := filepath.Base(file); {
 	case strings.HasPrefix(name, "template_"):
 		return "templates"
-	case strings.HasPrefix(name, "account_"), strings.HasPrefix(name, "phone_number_"), name == "webhook_errors.json":
+	case strings.HasPrefix(name, "account_"), strings.HasPrefix(name, "phone_number_"), strings.HasPrefix(name, "business_capability_"),
+		name == "webhook_errors.json":
 		return "account"
 	case name == "unknown_field.json":
 		return ""
@@ -38,7 +40,8 @@ func goldenKind(file string) string {
 // handler, is stored raw and reaches the right sink with the right route.
 func TestGoldenPayloads(t *testing.T) {
 	files, _ := filepath.Glob("../whatsapp/testdata/webhooks/*.json")
-	files = append(files, "../whatsapp/testdata/errors/webhook_errors.json")
+	capability, _ := filepath.Glob("../whatsapp/testdata/capability/*.json")
+	files = append(append(files, capability...), "../whatsapp/testdata/errors/webhook_errors.json")
 	if len(files) < 30 {
 		t.Fatalf("golden payloads missing: %d files", len(files))
 	}
@@ -49,6 +52,8 @@ func TestGoldenPayloads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Meta's capability example names another account: make it ours.
+			body = bytes.ReplaceAll(body, []byte(`"524126980791429"`), []byte(`"`+goldenWABA+`"`))
 			before, _ := e.sink.snapshot()
 			if rec := e.post(body, appSecret); rec.Code != http.StatusOK {
 				t.Fatalf("%s: %d %s", f, rec.Code, rec.Body)

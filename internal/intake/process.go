@@ -114,7 +114,7 @@ func (in *Intake) Periodic() *river.PeriodicJob {
 var (
 	templateFields = map[string]bool{"message_template_status_update": true, "template_category_update": true}
 	accountFields  = map[string]bool{"phone_number_quality_update": true, "phone_number_name_update": true,
-		"account_update": true, "account_review_update": true}
+		"account_update": true, "account_review_update": true, "business_capability_update": true}
 )
 
 // process hands every event of the still-unprocessed rows among ids to its
