@@ -12,6 +12,7 @@ type Progress struct {
 	Campaign   conversa.Campaign `json:"campaign"`
 	Counts     map[string]int    `json:"counts"`
 	Total      int               `json:"total"`
+	Replied    int               `json:"replied"`     // recipients who wrote back after the message
 	Done       int               `json:"done"`        // no longer pending
 	Rate       float64           `json:"rate"`        // done per second since the start
 	ETASeconds float64           `json:"eta_seconds"` // pending / rate; 0 when unknown
@@ -28,6 +29,9 @@ func (s *Service) Progress(ctx context.Context, companyID, id int64) (Progress, 
 		return Progress{}, err
 	}
 	p := Progress{Campaign: c, Counts: counts}
+	if p.Replied, err = s.store.CampaignReplies(ctx, companyID, id); err != nil {
+		return Progress{}, err
+	}
 	for _, n := range counts {
 		p.Total += n
 	}

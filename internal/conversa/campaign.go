@@ -167,6 +167,7 @@ type CampaignRecipient struct {
 	ErrorCode      int             `json:"error_code,omitempty"`
 	Error          string          `json:"error,omitempty"`
 	AttemptedAt    *time.Time      `json:"attempted_at,omitempty"`
+	Replied        bool            `json:"replied"` // the customer wrote back after the campaign's message (listings only)
 }
 
 // Effective is the recipient's status as people read it: once Meta has

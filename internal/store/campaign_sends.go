@@ -14,11 +14,16 @@ import (
 const recipientColumns = `r.id, r.company_id, r.campaign_id, r.channel_id, r.wa_key, r.wa_id, r.name, r.params, r.status,
 	COALESCE(m.status, ''), r.not_before, r.message_id, r.conversation_id, r.error_code, r.error, r.attempted_at`
 
-func scanRecipient(row interface{ Scan(...any) error }) (conversa.CampaignRecipient, error) {
+// repliedCond holds for a recipient (alias r) whose customer wrote back
+// after the campaign's message: the reply links back to the campaign.
+const repliedCond = `EXISTS (SELECT 1 FROM messages rm WHERE rm.company_id = r.company_id AND rm.conversation_id = r.conversation_id
+	AND rm.direction = 'in' AND rm.id > r.message_id)`
+
+func scanRecipient(row interface{ Scan(...any) error }, extra ...any) (conversa.CampaignRecipient, error) {
 	var r conversa.CampaignRecipient
 	var params string
-	err := row.Scan(&r.ID, &r.CompanyID, &r.CampaignID, &r.ChannelID, &r.WAKey, &r.WAID, &r.Name, &params, &r.Status,
-		&r.MessageStatus, &r.NotBefore, &r.MessageID, &r.ConversationID, &r.ErrorCode, &r.Error, &r.AttemptedAt)
+	err := row.Scan(append([]any{&r.ID, &r.CompanyID, &r.CampaignID, &r.ChannelID, &r.WAKey, &r.WAID, &r.Name, &params, &r.Status,
+		&r.MessageStatus, &r.NotBefore, &r.MessageID, &r.ConversationID, &r.ErrorCode, &r.Error, &r.AttemptedAt}, extra...)...)
 	if err == nil {
 		_ = json.Unmarshal([]byte(params), &r.Params)
 		utcOpt(r.NotBefore, r.AttemptedAt)
@@ -35,22 +40,34 @@ func (s *Store) ClaimRecipients(ctx context.Context, companyID, campaignID int64
 	if s.d.postgres {
 		lock = " FOR UPDATE OF r SKIP LOCKED"
 	}
-	return s.queryRecipients(ctx, s.w, "SELECT "+recipientColumns+
+	return s.queryRecipients(ctx, s.w, false, "SELECT "+recipientColumns+
 		" FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"+
 		" WHERE r.company_id = ? AND r.campaign_id = ? AND r.status = ? AND (r.not_before IS NULL OR r.not_before <= ?)"+
 		" ORDER BY r.id LIMIT ?"+lock, companyID, campaignID, string(conversa.RecipientPending), now, limit)
 }
 
 // Recipients lists a campaign's recipients after afterID (paging), with
-// the linked message's status; status filters on the effective status.
+// the linked message's status and whether the customer replied; status
+// filters on the effective status.
 func (s *Store) Recipients(ctx context.Context, companyID, campaignID, afterID int64, limit int) ([]conversa.CampaignRecipient, error) {
-	return s.queryRecipients(ctx, s.r, "SELECT "+recipientColumns+
+	return s.queryRecipients(ctx, s.r, true, "SELECT "+recipientColumns+", CASE WHEN "+repliedCond+" THEN 1 ELSE 0 END"+
 		" FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id"+
 		" WHERE r.company_id = ? AND r.campaign_id = ? AND r.id > ? ORDER BY r.id LIMIT ?",
 		companyID, campaignID, afterID, max(1, min(limit, 1000)))
 }
 
-func (s *Store) queryRecipients(ctx context.Context, c conn, q string, args ...any) ([]conversa.CampaignRecipient, error) {
+// CampaignReplies counts the recipients who wrote back after the
+// campaign's message.
+func (s *Store) CampaignReplies(ctx context.Context, companyID, campaignID int64) (int, error) {
+	var n int
+	err := s.r.queryRow(ctx, "SELECT COUNT(*) FROM campaign_recipients r WHERE r.company_id = ? AND r.campaign_id = ? "+
+		"AND r.message_id IS NOT NULL AND "+repliedCond, companyID, campaignID).Scan(&n)
+	return n, err
+}
+
+// queryRecipients runs q, whose columns are recipientColumns and, with
+// replied, a last 0/1 column for Replied.
+func (s *Store) queryRecipients(ctx context.Context, c conn, replied bool, q string, args ...any) ([]conversa.CampaignRecipient, error) {
 	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -58,10 +75,16 @@ func (s *Store) queryRecipients(ctx context.Context, c conn, q string, args ...a
 	defer rows.Close()
 	var out []conversa.CampaignRecipient
 	for rows.Next() {
-		r, err := scanRecipient(rows)
+		var flag int
+		var extra []any
+		if replied {
+			extra = append(extra, &flag)
+		}
+		r, err := scanRecipient(rows, extra...)
 		if err != nil {
 			return nil, err
 		}
+		r.Replied = flag == 1
 		out = append(out, r)
 	}
 	return out, rows.Err()
