@@ -37,10 +37,14 @@ func (x usage) Percent() int {
 	return min(100, x.Used*100/x.Max)
 }
 
+// apiCompany is GET /api/v1/company, for the users' licence meters and
+// the settings' company section.
 type apiCompany struct {
-	Name    string           `json:"name"`
-	Domain  string           `json:"domain"`
-	Licence map[string]usage `json:"licence"`
+	Name     string           `json:"name"`
+	Domain   string           `json:"domain"`
+	Locale   string           `json:"locale"`    // new users' language
+	TimeZone string           `json:"time_zone"` // the company's calendar
+	Licence  map[string]usage `json:"licence"`
 }
 
 type usersData struct {

@@ -8,9 +8,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
-	_ "time/tzdata"
-	"unicode" // Brazilian zones even on hosts without zoneinfo
+	_ "time/tzdata" // Brazilian zones even on hosts without zoneinfo
+	"unicode"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
@@ -23,9 +24,10 @@ const (
 
 const (
 	langCookie = "conversa_lang"
-	tzCookie   = "conversa_tz" // set by app.js from the browser's zone
-	// tzPinnedCookie says the user chose the zone in Settings: app.js then
-	// leaves conversa_tz alone instead of following the browser.
+	// tzCookie is a zone the user pinned in Settings for this browser,
+	// honoured only with tzPinnedCookie (an older app.js set tzCookie on
+	// its own from the browser's zone; those cookies are ignored now).
+	tzCookie       = "conversa_tz"
 	tzPinnedCookie = "conversa_tz_pinned"
 )
 
@@ -35,15 +37,14 @@ const (
 // don't collide (TestCatalogsMatch checks both languages have every key).
 var catalogs = map[string]map[string]string{langPT: messagesPT, langEN: messagesEN}
 
-// defaultZone shows times as São Paulo sees them until the browser tells
-// us its zone.
-const defaultZone = "America/Sao_Paulo"
-
 // locale is the user's language and time zone for one request.
 type locale struct {
 	Lang string
 	msgs map[string]string
 	zone *time.Location
+	// ownZone is true when the zone is one the user pinned in this
+	// browser, not their company's.
+	ownZone bool
 }
 
 // addMessages merges texts given as {pt-BR, en} per key into both catalogs.
@@ -53,26 +54,78 @@ func addMessages(texts map[string][2]string) {
 	}
 }
 
-// localeFor picks the language: the switch's cookie, else the browser's
-// Accept-Language, else pt-BR.
-func localeFor(r *http.Request) *locale {
-	lang := ""
+// localeFor picks the language and time zone. What the user chose comes
+// first (the language switch's cookie, a zone pinned in Settings); then,
+// once signed in, their company's defaults (co, nil before login), which an
+// admin sets so a team sees one language and one calendar; then the
+// browser's Accept-Language, pt-BR and São Paulo.
+func localeFor(r *http.Request, co *conversa.Company) *locale {
+	l := &locale{}
 	if c, err := r.Cookie(langCookie); err == nil {
-		lang = matchLang(c.Value)
+		l.Lang = matchLang(c.Value)
 	}
-	if lang == "" {
-		lang = acceptLang(r.Header.Get("Accept-Language"))
+	if l.Lang == "" && co != nil {
+		l.Lang = matchLang(co.Locale)
 	}
-	zone, err := time.LoadLocation(defaultZone)
-	if c, cerr := r.Cookie(tzCookie); cerr == nil {
-		if z, zerr := time.LoadLocation(c.Value); zerr == nil {
-			zone, err = z, nil
+	if l.Lang == "" {
+		l.Lang = acceptLang(r.Header.Get("Accept-Language"))
+	}
+	l.msgs = catalogs[l.Lang]
+	l.zone = pinnedZone(r)
+	l.ownZone = l.zone != nil
+	if !l.ownZone {
+		l.zone = companyZone(co)
+	}
+	return l
+}
+
+// pinnedZone is the zone the user chose in Settings for this browser, or
+// nil when they follow their company's.
+func pinnedZone(r *http.Request) *time.Location {
+	if c, err := r.Cookie(tzPinnedCookie); err != nil || c.Value != "1" {
+		return nil
+	}
+	c, err := r.Cookie(tzCookie)
+	if err != nil {
+		return nil
+	}
+	return loadZone(c.Value)
+}
+
+// companyZone is the company's zone (São Paulo's before login, or if the
+// zone can't be loaded: the API validated it, but tzdata may age).
+func companyZone(co *conversa.Company) *time.Location {
+	if co != nil {
+		if z := loadZone(co.TimeZone); z != nil {
+			return z
 		}
 	}
-	if err != nil {
-		zone = time.UTC
+	if z := loadZone(conversa.DefaultTimeZone); z != nil {
+		return z
 	}
-	return &locale{Lang: lang, msgs: catalogs[lang], zone: zone}
+	return time.UTC
+}
+
+// zones caches loaded zones: every request needs one, and the settings'
+// pickers label dozens; time.LoadLocation parses the zone data each time.
+// Only names that loaded are kept: at most the zone database's few hundred.
+var zones sync.Map // IANA name → *time.Location
+
+// loadZone is the IANA zone name, or nil for an unknown name, "" or
+// "Local" (the server's zone, which means nothing to a user).
+func loadZone(name string) *time.Location {
+	if z, ok := zones.Load(name); ok {
+		return z.(*time.Location)
+	}
+	if name == "" || name == "Local" {
+		return nil
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	zones.Store(name, z)
+	return z
 }
 
 func matchLang(s string) string {
@@ -109,6 +162,16 @@ func (l *locale) T(key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// Plural is key's "_one" text for a count of 1, else its "_other" text,
+// with n in it ("1 mensagem não lida", "3 mensagens não lidas"); both our
+// languages use the singular for exactly one.
+func (l *locale) Plural(key string, n int) string {
+	if n == 1 {
+		return l.T(key+"_one", n)
+	}
+	return l.T(key+"_other", n)
 }
 
 // IsPT is true for Portuguese, for the few spots that differ in form.

@@ -41,11 +41,11 @@ func TestTemplateKeysExist(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	at := time.Date(2026, 3, 9, 18, 5, 0, 0, time.UTC) // 15:05 in São Paulo
-	pt := localeFor(httptest.NewRequest("GET", "/", nil))
+	pt := localeFor(httptest.NewRequest("GET", "/", nil), nil)
 	req := httptest.NewRequest("GET", "/", nil)
 	req.Header.Set("Accept-Language", "en-GB")
-	req.Header.Set("Cookie", tzCookie+"=Europe/Lisbon")
-	en := localeFor(req)
+	req.Header.Set("Cookie", tzCookie+"=Europe/Lisbon; "+tzPinnedCookie+"=1")
+	en := localeFor(req, nil)
 	tests := []struct{ got, want string }{
 		{pt.Money(625 * conversa.Micro / 10000), "US$ 0,0625"},
 		{en.Money(625 * conversa.Micro / 10000), "$0.0625"},
@@ -70,6 +70,40 @@ func TestFormatting(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
+	}
+}
+
+// A signed-in user who never chose a language sees their company's, and
+// dates follow the company's zone unless this browser pinned another; the
+// zone an older app.js set without pinning it is ignored.
+func TestLocaleFollowsCompany(t *testing.T) {
+	co := &conversa.Company{Locale: "en", TimeZone: "America/Manaus"}
+	for _, tc := range []struct {
+		cookie, accept, lang, zone string
+		own                        bool
+	}{
+		{"", "pt-BR", langEN, "America/Manaus", false},
+		{langCookie + "=pt-BR", "en", langPT, "America/Manaus", false},
+		{tzCookie + "=Europe/Lisbon", "", langEN, "America/Manaus", false},
+		{tzCookie + "=Europe/Lisbon; " + tzPinnedCookie + "=1", "", langEN, "Europe/Lisbon", true},
+		{tzCookie + "=Local; " + tzPinnedCookie + "=1", "", langEN, "America/Manaus", false},
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", tc.cookie)
+		req.Header.Set("Accept-Language", tc.accept)
+		l := localeFor(req, co)
+		if l.Lang != tc.lang || l.zone.String() != tc.zone || l.ownZone != tc.own {
+			t.Errorf("cookies %q: %s %s own=%v, want %s %s own=%v", tc.cookie, l.Lang, l.zone, l.ownZone, tc.lang, tc.zone, tc.own)
+		}
+	}
+	// Before login (no company): the browser's language, São Paulo.
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Language", "en-US")
+	if l := localeFor(req, nil); l.Lang != langEN || l.zone.String() != conversa.DefaultTimeZone {
+		t.Errorf("anonymous: %s %s", l.Lang, l.zone)
+	}
+	if got := (&locale{Lang: langEN, msgs: messagesEN}).ZoneLabel("America/Manaus", time.Date(2026, 3, 9, 18, 5, 0, 0, time.UTC)); got != "America/Manaus · 2:05 PM (UTC−04:00)" {
+		t.Errorf("zone label %q", got)
 	}
 }
 

@@ -123,7 +123,7 @@ func TestDayNames(t *testing.T) {
 	} {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Accept-Language", tc.lang)
-		v := &view{locale: localeFor(r), Now: now}
+		v := &view{locale: localeFor(r, nil), Now: now}
 		if got := v.Day(tc.at); got != tc.want {
 			t.Errorf("%s %v: %q, want %q", tc.lang, tc.at, got, tc.want)
 		}

@@ -127,7 +127,7 @@ func (u *UI) serve(min conversa.Role, file, name string, load loader) http.Handl
 			u.toLogin(w, r)
 			return
 		}
-		v.P = p
+		v.P, v.locale = p, localeFor(r, &p.Company)
 		if err := p.RequireRole(min); err != nil {
 			u.renderError(w, v, err)
 			return
@@ -148,7 +148,7 @@ func (u *UI) serve(min conversa.Role, file, name string, load loader) http.Handl
 }
 
 func (u *UI) newView(r *http.Request) *view {
-	v := &view{locale: localeFor(r), Now: u.cfg.Clock.Now(), Path: r.URL.RequestURI(), r: r}
+	v := &view{locale: localeFor(r, nil), Now: u.cfg.Clock.Now(), Path: r.URL.RequestURI(), r: r}
 	if u.cfg.SimPath != "" {
 		v.SimPhone, v.SimBase = u.cfg.SimPath+"/_sim/phone", u.cfg.SimPath
 	}

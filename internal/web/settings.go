@@ -5,20 +5,21 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/conversa/conversa/internal/conversa"
 )
 
 // Settings (PRODUCT.md §9, §13): the company's opt-out keywords (a
 // customer whose whole reply is one of them stops getting marketing),
-// opting a contact back in at their request, and the language and time
-// zone dates are shown in. Supervisors see the keywords and opt contacts
-// in; only admins change the keywords (the API's roles).
+// opting a contact back in at their request, and the company's name,
+// language and time zone (settings_company.go). Supervisors see it all and
+// opt contacts in; only admins change the keywords and the company (the
+// API's roles).
 func (u *UI) routesSettings(m *http.ServeMux) {
 	m.HandleFunc("GET /app/settings", u.page(conversa.RoleSupervisor, "settings.html", u.loadSettings))
 	m.HandleFunc("GET /app/settings/optout", u.fragment(conversa.RoleSupervisor, "settings.html", "optout", u.loadOptOut))
 	m.HandleFunc("GET /app/settings/contacts", u.fragment(conversa.RoleSupervisor, "settings.html", "optin-results", u.loadOptInSearch))
+	u.routesCompanySettings(m)
 }
 
 // apiOptOut is GET /api/v1/settings/opt-out.
@@ -39,17 +40,8 @@ type settingsData struct {
 	OptOut    apiOptOut
 	Query     string
 	Contacts  []optInRow
-	Locale    string // the company's default language
-	Zone      string // the zone dates are shown in
-	Pinned    bool   // chosen here, not the browser's
-	Zones     []string
+	companySettings
 }
-
-// settingsZones are offered when pinning a zone: Brazil's, then a few
-// where Brazilian teams often work from.
-var settingsZones = []string{"America/Sao_Paulo", "America/Bahia", "America/Fortaleza", "America/Recife", "America/Belem",
-	"America/Manaus", "America/Cuiaba", "America/Campo_Grande", "America/Porto_Velho", "America/Boa_Vista",
-	"America/Rio_Branco", "America/Noronha", "America/New_York", "Europe/Lisbon", "UTC"}
 
 func (u *UI) loadSettings(r *http.Request, v *view) error {
 	v.Title, v.Nav = v.T("settings.title"), "settings"
@@ -57,15 +49,9 @@ func (u *UI) loadSettings(r *http.Request, v *view) error {
 		return err
 	}
 	d := v.Data.(*settingsData)
-	var company struct {
-		Locale string `json:"locale"`
-	}
-	if err := u.apiGet(r, v, "/api/v1/company", &company); err != nil {
+	if err := u.loadCompany(r, v, d); err != nil {
 		return err
 	}
-	d.Locale, d.Zone, d.Zones = company.Locale, v.zone.String(), settingsZones
-	_, noPin := r.Cookie(tzPinnedCookie)
-	d.Pinned = noPin == nil
 	d.Query = strings.TrimSpace(r.URL.Query().Get("q"))
 	if d.Query == "" {
 		return nil
@@ -133,15 +119,6 @@ func channelName(channels []apiChannel, id int64) string {
 		}
 	}
 	return ""
-}
-
-// ZoneNow is the time now in zone, for the zone picker's options.
-func (d *settingsData) ZoneNow(zone string, now time.Time) string {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return ""
-	}
-	return now.In(loc).Format("15:04")
 }
 
 // MaxKeywordLen and MaxKeywords are the API's limits, for the form's hint.

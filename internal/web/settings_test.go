@@ -15,7 +15,7 @@ func TestSettingsScreen(t *testing.T) {
 	admin, agent := f.s.login("admin@acme.com"), f.s.login("agent@acme.com")
 	page := f.page("/app/settings", langPT, admin)
 	mustContain(t, page, "Configurações", `href="/app/settings" aria-current="page"`, "Lista padrão", `data-keyword="PARAR"`,
-		`id="optout-add"`, `maxlength="40"`, "Até 40 caracteres; de 1 a 50 palavras no total.", "Idioma e fuso horário", `id="tz-pick"`)
+		`id="optout-add"`, `maxlength="40"`, "Até 40 caracteres; de 1 a 50 palavras no total.", "Seu idioma e fuso horário", `id="tz-pick"`)
 	if strings.Contains(page, `id="reset-keywords"`) {
 		t.Error("the default list offers going back to the defaults")
 	}

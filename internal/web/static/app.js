@@ -20,26 +20,26 @@
   let clockSkew = Date.parse(body.dataset.now) - Date.now() || 0;
   const now = () => Date.now() + clockSkew;
 
-  // Tell the server the browser's time zone, for the dates it formats,
-  // unless the user pinned one in Settings (the picker there sets both).
+  // Dates are in the company's time zone unless this browser pinned
+  // another in Settings; the server reads the choice from two cookies.
+  // "" follows the company again; "browser" is this browser's own zone.
   const cookie = (k, v) => { document.cookie = k + "=" + v + "; path=/; max-age=" + (v ? 31536000 : 0) + "; SameSite=Lax"; };
-  const pinned = () => /(^|; )conversa_tz_pinned=1/.test(document.cookie);
-  try {
-    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && !pinned() && !document.cookie.includes("conversa_tz=" + tz)) cookie("conversa_tz", tz);
-  } catch (_) { /* no Intl: the server's default zone stays */ }
   document.addEventListener("change", (ev) => {
     if (!ev.target.matches("[data-tz-pick]")) return;
-    const zone = ev.target.value;
+    let zone = ev.target.value;
+    if (zone === "browser") {
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (_) { zone = ""; }
+    }
     cookie("conversa_tz_pinned", zone ? "1" : "");
-    if (zone) cookie("conversa_tz", zone);
-    else cookie("conversa_tz", Intl.DateTimeFormat().resolvedOptions().timeZone);
+    cookie("conversa_tz", zone);
     location.reload();
   });
 
-  async function api(method, path, data) {
+  // api calls the JSON API; headers adds to the usual ones (an
+  // Idempotency-Key).
+  async function api(method, path, data, headers) {
     const opts = { method, credentials: "same-origin",
-      headers: { "Accept": "application/json", "Accept-Language": lang } };
+      headers: { "Accept": "application/json", "Accept-Language": lang, ...headers } };
     if (data !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(data);
@@ -81,9 +81,9 @@
   }
 
   // call sends a request, handling step-up and an ended session.
-  async function call(method, path, data, anon) {
-    let r = await api(method, path, data);
-    if (!r.ok && r.error.code === "reauth_required" && await stepUp()) r = await api(method, path, data);
+  async function call(method, path, data, anon, headers) {
+    let r = await api(method, path, data, headers);
+    if (!r.ok && r.error.code === "reauth_required" && await stepUp()) r = await api(method, path, data, headers);
     if (!r.ok && r.status === 401 && !anon) {
       location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
     }
@@ -165,8 +165,11 @@
       const hasBody = !["GET", "DELETE"].includes(form.dataset.method) && form.dataset.nobody === undefined;
       // "{field}" in data-api is that field's value (after the builder ran).
       const path = form.dataset.api.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(form.elements[k]?.value ?? ""));
+      // data-idempotency: the request's Idempotency-Key, so the same
+      // action sent twice (two clicks, two tabs, two agents) acts once.
+      const headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : undefined;
       const r = data && data[SENT] ? data[SENT] :
-        await call(form.dataset.method || "POST", path, hasBody ? data : undefined, form.dataset.anon !== undefined);
+        await call(form.dataset.method || "POST", path, hasBody ? data : undefined, form.dataset.anon !== undefined, headers);
       if (r.ok) {
         succeeded(form, r.data || {});
         return then(form, r.data || {});

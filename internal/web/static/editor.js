@@ -1,8 +1,8 @@
 // Conversa's browser glue, editors part: the WhatsApp-style template
 // preview (tpl_editor.js adds the editor's header, samples and buttons),
 // the template picker's send form, the onboarding's signup step, the
-// settings' keywords, the price table and campaigns. Builds on app.js
-// (window.conversa).
+// settings' keywords and company, the price table and campaigns. Builds
+// on app.js (window.conversa).
 "use strict";
 (function () {
   const { api, t, builders, formJSON, within } = window.conversa;
@@ -76,6 +76,24 @@
     if (add) list.push(add);
     return { keywords: list };
   };
+
+  // The company's settings: a zone outside the list is typed in the free
+  // field shown when "another zone" is chosen (data-other names it).
+  builders.company = (form) => {
+    const data = formJSON(form);
+    if (data.time_zone !== "other") return data;
+    data.time_zone = form.elements.time_zone_other.value.trim();
+    // An empty name would be taken as UTC: say what to type instead.
+    if (!data.time_zone) throw new Error(t("zone_required"));
+    return data;
+  };
+  document.addEventListener("change", (ev) => {
+    const sel = ev.target;
+    if (!sel.matches("select[data-other]")) return;
+    const box = document.querySelector(sel.dataset.other);
+    box.hidden = sel.value !== "other";
+    if (!box.hidden) box.querySelector("input").focus();
+  });
 
   // The price table is saved whole; a row without a region is skipped.
   builders.prices = (form) => ({ currency: form.dataset.currency || "USD",
