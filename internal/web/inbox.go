@@ -38,6 +38,7 @@ type apiConversation struct {
 	LastMessageAt   time.Time  `json:"last_message_at"`
 	Origin          string     `json:"origin"`
 	AssigneeID      *int64     `json:"assignee_id"`
+	Unread          int        `json:"unread"` // customer messages no agent has read
 }
 
 // Title is the contact's name, else the number.

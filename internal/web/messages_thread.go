@@ -38,5 +38,9 @@ func init() {
 		"js.kind.video":              {"vídeo", "video"},
 		"js.kind.document":           {"documento", "document"},
 		"inbox.live_announcements":   {"Avisos de mensagens novas", "New message announcements"},
+		"inbox.unread_one":           {"%d mensagem não lida", "%d unread message"},
+		"inbox.unread_other":         {"%d mensagens não lidas", "%d unread messages"},
+		"retry.button":               {"Tentar novamente", "Try again"},
+		"retry.done":                 {"Enviada de novo, como uma nova mensagem abaixo.", "Sent again, as a new message below."},
 	})
 }

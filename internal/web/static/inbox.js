@@ -1,6 +1,6 @@
 // Conversa's browser glue, inbox part: the composer (Enter sends, emoji,
-// canned responses, files from the agent's computer), labels and the
-// list's filters. Builds on app.js (window.conversa).
+// canned responses, files from the agent's computer), marking a thread
+// read, labels and the list's filters. Builds on app.js (window.conversa).
 "use strict";
 (function () {
   const { call, t, lang, builders, SENT } = window.conversa;
@@ -90,6 +90,24 @@
     const thread = document.getElementById("thread-messages"), comp = document.getElementById("composer");
     if (thread && comp && thread.dataset.window !== comp.dataset.window && window.htmx) htmx.trigger(comp, "refresh");
   });
+
+  // Reading. An open thread with unread customer messages (data-unread,
+  // the API's count, on each render of #thread-messages: when it opens and
+  // after each new message) is marked read: the count drops to zero and
+  // the customer gets blue ticks. Only while the page is visible: a tab in
+  // the background hasn't been read, so it waits until it is shown.
+  let reading = "";
+  function markRead() {
+    const th = document.getElementById("thread-messages");
+    if (!th || document.visibilityState !== "visible" || !(Number(th.dataset.unread) > 0) || reading === th.dataset.conv) return;
+    reading = th.dataset.conv;
+    call("POST", "/api/v1/conversations/" + reading + "/read").then((r) => {
+      if (r.ok && th.isConnected) th.dataset.unread = "0"; // until the live refresh says so
+    }).finally(() => { reading = ""; });
+  }
+  document.addEventListener("htmx:load", markRead);
+  document.addEventListener("visibilitychange", markRead);
+  markRead();
 
   // Adding a label: a known one (the field's suggestions, where those the
   // conversation has are disabled) is tagged; a new name is created first
