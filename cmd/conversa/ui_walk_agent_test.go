@@ -19,13 +19,15 @@ import (
 )
 
 // The agent's day, after the customer replied: the admin sets up a canned
-// response and a label, sees Alice Agente among the group's members and
-// gives the conversation back to the queue; Alice logs in, filters the list
-// by group, takes the conversation, sees the photo the customer sends as a
-// reply (quoting our message), answers with the canned response, writes an
-// internal note (which the customer never gets), labels the conversation,
-// filters by the label, resolves and reopens it, and looks at it on a
-// phone-sized screen.
+// response and a label, sees Alice Agente among the group's members, gives
+// the conversation back to the queue and moves the company's time zone;
+// Alice logs in, filters the list by group, takes the conversation, sees a
+// question arrive unread and reads it, sees the photo the customer sends as
+// a reply (quoting our message), answers with the canned response, sends
+// a message Meta refuses and tries again, gets a pin, a card and a document
+// in a hidden tab, writes an internal note (which the customer never gets),
+// labels the conversation, filters by the label, resolves and reopens it,
+// and looks at it on a phone-sized screen.
 
 const (
 	cannedText = "Seu pedido chega em até 3 dias úteis."
@@ -38,15 +40,19 @@ func (w *walk) agentDay() {
 	w.need("GET /api/v1/labels", "labels")
 	w.setUp()
 	w.settings()
+	w.companyZone()
 	w.switchToAgent()
 	w.availability()
 	w.filterByGroup()
 	w.step("assign to me", stepTimeout, tap("#take"), textContains("#assignee", "Alice Agente"),
 		visible("#give-back"))
+	w.unread()
 	w.customerSendsPhoto()
+	w.customerSawRead("Chegou assim") // the thread was open and shown when it came
 	w.cannedReply()
+	w.retry()
 	w.attachFile()
-	w.customerSendsLocation()
+	w.customerSendsContent()
 	w.note()
 	w.label()
 	w.resolveAndReopen()
@@ -129,7 +135,7 @@ func (w *walk) note() {
 		w.t.Fatal("the internal note shows in the thread as a message")
 	}
 	var chat struct{ Messages []struct{ Text string } }
-	w.simGet("/_sim/chats/"+w.phoneID+"/5511987654321", &chat)
+	w.simGet("/_sim/chats/"+w.phoneID+"/"+customerWAID, &chat)
 	for _, m := range chat.Messages {
 		if strings.Contains(m.Text, "fotos no histórico") {
 			w.t.Fatalf("the customer received the internal note: %q", m.Text)
@@ -214,13 +220,13 @@ type walkMessage struct {
 	Direction string `json:"direction"`
 	Text      string `json:"text"`
 	WAMID     string `json:"wamid"`
+	Status    string `json:"status"`
 }
 
-// lastOutbound is our latest message with a wamid, read from the API.
-func (w *walk) lastOutbound() walkMessage {
-	id := w.convURL[strings.LastIndex(w.convURL, "/")+1:]
-	id, _, _ = strings.Cut(id, "?")
-	req, _ := http.NewRequest("GET", w.base+"/api/v1/conversations/"+id+"/messages", nil)
+// messages are the conversation's messages, read from the API.
+func (w *walk) messages() []walkMessage {
+	w.t.Helper()
+	req, _ := http.NewRequest("GET", w.base+"/api/v1/conversations/"+w.convID()+"/messages", nil)
 	req.Header.Set("Authorization", "Bearer "+w.token())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -231,12 +237,18 @@ func (w *walk) lastOutbound() walkMessage {
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
 		w.t.Fatal(err)
 	}
-	for i := len(list.Data) - 1; i >= 0; i-- {
-		if m := list.Data[i]; m.Direction == "out" && m.WAMID != "" {
+	return list.Data
+}
+
+// lastOutbound is our latest message with a wamid.
+func (w *walk) lastOutbound() walkMessage {
+	list := w.messages()
+	for i := len(list) - 1; i >= 0; i-- {
+		if m := list[i]; m.Direction == "out" && m.WAMID != "" {
 			return m
 		}
 	}
-	w.t.Fatalf("no sent message in conversation %s: %+v", id, list.Data)
+	w.t.Fatalf("no sent message in conversation %s: %+v", w.convID(), list)
 	return walkMessage{}
 }
 

@@ -75,18 +75,27 @@ func (w *walk) customerReplies() {
 	w.n = tab.n
 }
 
-// closeWindow moves the simulator clock (shared with Conversa) 24 hours.
-// The session's idle limit passes too, so the agent logs in again and lands
-// back on the conversation, whose composer now offers templates only.
+// closeWindow moves the simulator clock (shared with Conversa) 24 hours,
+// after a last message failed. The session's idle limit passes too, so
+// the agent logs in again and lands back on the conversation, whose
+// composer now offers templates only, and whose failed message can't be
+// sent again.
 func (w *walk) closeWindow() {
+	late := w.failSend("Até amanhã!")
 	w.simPost("/_sim/clock", `{"advance":"24h"}`)
-	w.step("clock moved 24 h", stepTimeout, chromedp.Navigate(w.convURL), visible("#domain, #composer"))
+	// The open page may be leaving for the login itself (its refreshes
+	// now get 401), which aborts a navigation: it is then tried again.
+	w.step("clock moved 24 h", stepTimeout, retrying(chromedp.Navigate(w.convURL)), visible("#domain, #composer"))
 	if w.evalString(`document.getElementById("domain") ? "login" : "inbox"`) == "login" {
 		w.signIn("login again")
 	}
 	w.step("composer offers templates", stepTimeout, visible("#composer[data-window=closed]"),
 		visible("#tp-template"), textContains("#window-closed", w.tr("inbox.closed_help")),
 		textContains("#window", w.tr("js.window.closed")))
+	// The failed message can't go again as it was: free text needs the
+	// window. The API's sentence says so, in the bubble.
+	w.step("try again refused", stepTimeout, tap(late+" form.retry button"), textContains(late+" .retry .form-error",
+		w.errText("The 24-hour customer-service window closed", "A janela de atendimento de 24 horas fechou")))
 }
 
 // selectByText picks the option whose label contains text and fires

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -18,7 +16,7 @@ import (
 // variables, an image header, a phone button); the admin's settings
 // (an opt-out keyword the customer then uses, opting her back in,
 // the default list again); the agent's availability; a photo attached
-// from the computer; and a customer's location and reaction.
+// from the computer.
 
 // templateSyncAndDelete syncs the channel's templates with Meta, then
 // builds a second template with the rest of the editor and deletes it.
@@ -100,63 +98,9 @@ func (w *walk) attachFile() {
 		js(`document.querySelector('`+img+`').scrollIntoView({block: "center"})`))
 }
 
-// customerSendsLocation: the customer shares where she is and reacts to
-// our photo. With the API's message content the pin has its map link and
-// the reaction sits on the photo; without it (an older API) the thread
-// still shows the place's name and the reaction as a line.
-func (w *walk) customerSendsLocation() {
-	photo := w.lastOutbound()
-	w.customerSays(map[string]any{"type": "location", "text": "Loja Paulista", "latitude": -23.5614, "longitude": -46.6559})
-	w.customerSays(map[string]any{"type": "reaction", "emoji": "👍", "message_id": photo.WAMID})
-	pin := `.bubble.in[data-type="location"]`
-	if !w.apiHasContent() {
-		w.t.Log("the API's messages carry no \"content\" yet: checking the thread's fallback for locations and reactions")
-		w.step("customer's location", stepTimeout, textContains(pin, "Loja Paulista"), textContains(".reaction-line", "👍"))
-		return
-	}
-	w.step("customer's location", stepTimeout, textContains(pin, "Loja Paulista"), textContains(pin+" .map-link", w.tr("content.open_map")),
-		visible(pin+` a.map-link[href^="https://www.openstreetmap.org/?mlat=-23.561400&mlon=-46.655900"]`),
-		textContains(`.bubble.out[data-type="image"] .reactions`, "👍"),
-		js(`document.querySelector('`+pin+`').scrollIntoView({block: "center"})`))
-}
-
 // customerSays has Ana send a message through the simulator's control API.
 func (w *walk) customerSays(msg map[string]any) {
-	msg["phone_number_id"], msg["from"], msg["name"] = w.phoneID, "5511987654321", "Ana Cliente"
+	msg["phone_number_id"], msg["from"], msg["name"] = w.phoneID, customerWAID, "Ana Cliente"
 	body, _ := json.Marshal(msg)
 	w.simPost("/_sim/customers/messages", string(body))
-}
-
-// apiHasContent tells whether the API's messages say what they hold
-// beyond text (the "content" field), waiting for the location to arrive.
-func (w *walk) apiHasContent() bool {
-	id := w.convURL[strings.LastIndex(w.convURL, "/")+1:]
-	id, _, _ = strings.Cut(id, "?")
-	var list struct {
-		Data []struct {
-			Type    string          `json:"type"`
-			Content json.RawMessage `json:"content"`
-		}
-	}
-	for range 50 {
-		req, _ := http.NewRequest("GET", w.base+"/api/v1/conversations/"+id+"/messages", nil)
-		req.Header.Set("Authorization", "Bearer "+w.token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		err = json.NewDecoder(resp.Body).Decode(&list)
-		resp.Body.Close()
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		for _, m := range list.Data {
-			if m.Type == "location" {
-				return len(m.Content) > 0 && string(m.Content) != "null"
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	w.t.Fatal("the customer's location never reached the API")
-	return false
 }
