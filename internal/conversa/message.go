@@ -77,6 +77,7 @@ type Message struct {
 	SentAt         *time.Time      `json:"-"`
 	DeliveredAt    *time.Time      `json:"-"`
 	ReadAt         *time.Time      `json:"-"`
+	RetriedBy      *int64          `json:"-"` // the message that sent this failed one again
 }
 
 // SendState follows an outbound message between "we are calling Meta" and

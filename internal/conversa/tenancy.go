@@ -137,7 +137,7 @@ func (c *Company) validateSettings() error {
 	if c.Locale != Portuguese && c.Locale != English {
 		return Errorf(EINVALID, "The language must be pt-BR or en.").Pt("O idioma deve ser pt-BR ou en.")
 	}
-	if loc, err := time.LoadLocation(c.TimeZone); err != nil || loc.String() == "Local" {
+	if loc, err := time.LoadLocation(c.TimeZone); c.TimeZone == "" || err != nil || loc.String() == "Local" {
 		return Errorf(EINVALID, "%q is not a time zone; use an IANA name such as America/Sao_Paulo.", c.TimeZone).
 			Pt("%q não é um fuso horário; use um nome IANA como America/Sao_Paulo.", c.TimeZone)
 	}

@@ -190,7 +190,7 @@ func TestCompanySettings(t *testing.T) {
 		}
 		wantError(t, e.do(req{method: "PATCH", path: "/api/v1/company", token: agent, body: map[string]string{"time_zone": "UTC"}}),
 			http.StatusForbidden, conversa.EFORBIDDEN)
-		for _, bad := range []map[string]string{{"time_zone": "Mars/Olympus"}, {"time_zone": "Local"}, {"locale": "es"}, {"name": " "}} {
+		for _, bad := range []map[string]string{{"time_zone": "Mars/Olympus"}, {"time_zone": "Local"}, {"time_zone": ""}, {"locale": "es"}, {"name": " "}} {
 			wantError(t, e.do(req{method: "PATCH", path: "/api/v1/company", token: admin, body: bad}), http.StatusBadRequest, conversa.EINVALID)
 		}
 		rec := e.do(req{method: "PATCH", path: "/api/v1/company", token: admin,

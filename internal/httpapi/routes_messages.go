@@ -77,6 +77,7 @@ type messageView struct {
 	SentAt         *time.Time `json:"sent_at"`
 	DeliveredAt    *time.Time `json:"delivered_at"`
 	ReadAt         *time.Time `json:"read_at"`
+	RetriedBy      *int64     `json:"retried_by,omitempty"` // the resend of this failed message
 	// Content is what the message holds besides its text (views.go).
 	Content *messageContentView `json:"content,omitempty"`
 }
@@ -87,7 +88,7 @@ func viewMessage(m conversa.Message, lang string) messageView {
 		Status: string(m.Status), CreatedAt: m.CreatedAt, ErrorCode: m.ErrorCode, AuthorID: m.AuthorID,
 		Category: string(m.Category), ExpectedCost: int64(m.ExpectedCost), Billable: m.Billable, PricingType: m.PricingType,
 		ReplyTo: m.ReplyTo, HasMedia: m.MediaID != "", MediaStored: m.MediaPath != "", SentAt: m.SentAt,
-		DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt, Content: viewMessageContent(m)}
+		DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt, RetriedBy: m.RetriedBy, Content: viewMessageContent(m)}
 	if m.WAMID != "" {
 		v.WAMID = &m.WAMID
 	}

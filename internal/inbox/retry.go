@@ -9,11 +9,13 @@ import (
 )
 
 // Retry sends a failed outbound message again, as a new message: the
-// failed one stays in the thread as it happened (with its reason). It is
-// how a person settles a send Conversa could not confirm after a crash, or
-// one Meta refused for a reason since fixed. The rules of a first send
-// apply now: the channel can send, free-form only inside the window, the
-// template still approved and marketing not to an opted-out contact.
+// failed one stays in the thread as it happened (with its reason) and
+// points at its resend. It is how a person settles a send Conversa could
+// not confirm after a crash, or one Meta refused for a reason since fixed.
+// The rules of a first send apply now: the channel can send, free-form only
+// inside the window, the template still approved and marketing not to an
+// opted-out contact. A message is sent again once: retrying it again
+// answers the resend.
 func (s *Service) Retry(ctx context.Context, by Sender, messageID int64) (conversa.Message, error) {
 	if m, done, err := s.replay(ctx, by, 0); done {
 		return m, err
@@ -26,7 +28,10 @@ func (s *Service) Retry(ctx context.Context, by Sender, messageID int64) (conver
 		return conversa.Message{}, invalid("Only a message of ours that failed can be sent again.",
 			"Só uma mensagem nossa que falhou pode ser enviada de novo.")
 	}
-	p := plan{text: old.Text, category: old.Category, cost: old.ExpectedCost, origin: conversa.Origin(old.Category)}
+	if old.RetriedBy != nil {
+		return s.store.Message(ctx, by.CompanyID, *old.RetriedBy)
+	}
+	p := plan{text: old.Text, category: old.Category, cost: old.ExpectedCost, origin: conversa.Origin(old.Category), retryOf: old.ID}
 	if err := json.Unmarshal(old.Payload, &p.req); err != nil {
 		return conversa.Message{}, err
 	}

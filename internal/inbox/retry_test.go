@@ -32,6 +32,13 @@ func TestRetryFailedMessage(t *testing.T) {
 		if same, err := u.svc.Retry(ctx, by, failed.ID); err != nil || same.ID != again.ID {
 			t.Fatalf("same Idempotency-Key: %+v, %v", same, err)
 		}
+		// Sent again once: another retry, whatever its key, answers the resend.
+		if same, err := u.svc.Retry(ctx, inbox.Sender{CompanyID: u.route.CompanyID}, failed.ID); err != nil || same.ID != again.ID {
+			t.Fatalf("second retry: %+v, %v", same, err)
+		}
+		if m := u.msg(failed.ID); m.RetriedBy == nil || *m.RetriedBy != again.ID {
+			t.Fatalf("the failed message does not point at its resend: %+v", m)
+		}
 		u.svc.Deliver(ctx, again.CompanyID, again.ID)
 		if m := u.msg(again.ID); m.Status != conversa.StatusAccepted || u.msg(failed.ID).Status != conversa.StatusFailed {
 			t.Fatalf("after the retry: %+v; the failed one: %+v", m, u.msg(failed.ID))
@@ -40,8 +47,12 @@ func TestRetryFailedMessage(t *testing.T) {
 		if _, err := u.svc.Retry(ctx, inbox.Sender{CompanyID: u.route.CompanyID}, again.ID); conversa.ErrorCode(err) != conversa.EINVALID {
 			t.Fatalf("retrying an accepted message: %v", err)
 		}
+		u.graph.next = []error{&whatsapp.Error{HTTPStatus: 400, Code: 131026, Message: "Message undeliverable"}}
+		late, err := u.send(textOut("Ainda aí?"), "")
+		must(t, err)
+		u.svc.Deliver(ctx, late.CompanyID, late.ID)
 		u.clock.Advance(25 * time.Hour)
-		if _, err := u.svc.Retry(ctx, inbox.Sender{CompanyID: u.route.CompanyID}, failed.ID); conversa.ErrorCode(err) != conversa.EWINDOWCLOSED {
+		if _, err := u.svc.Retry(ctx, inbox.Sender{CompanyID: u.route.CompanyID}, late.ID); conversa.ErrorCode(err) != conversa.EWINDOWCLOSED {
 			t.Fatalf("free-form retry outside the window: %v", err)
 		}
 	})

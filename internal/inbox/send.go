@@ -26,6 +26,7 @@ type plan struct {
 	category conversa.Category
 	cost     conversa.Money
 	origin   conversa.Origin // for a conversation this send starts
+	retryOf  int64           // the failed message this one sends again (Retry)
 }
 
 // Send sends o in an existing conversation. A free-form message outside the
@@ -271,6 +272,11 @@ func (s *Service) enqueue(ctx context.Context, by Sender, p plan, conv func(tx *
 			ReplyTo: replyTo(p.req), CreatedAt: s.clock.Now()})
 		if err != nil || !inserted {
 			return cmpErr(err, errDuplicate)
+		}
+		if p.retryOf != 0 {
+			if err := tx.MarkRetried(ctx, by.CompanyID, p.retryOf, m.ID); err != nil {
+				return err
+			}
 		}
 		c = withOutbound(c, m, s.clock.Now())
 		if err := tx.SaveConversation(ctx, c); err != nil {

@@ -12,7 +12,7 @@ import (
 
 const messageColumns = `id, company_id, conversation_id, direction, type, text, payload, status, wamid, author_id,
 	error_code, error, error_pt, category, expected_cost, billable, pricing_type, idempotency_key, reply_to,
-	media_id, media_mime, media_path, send_state, send_attempts, attempted_at, sent_at, delivered_at, read_at, created_at`
+	media_id, media_mime, media_path, send_state, send_attempts, attempted_at, sent_at, delivered_at, read_at, created_at, retried_by`
 
 func scanMessage(row interface{ Scan(...any) error }) (conversa.Message, error) {
 	var m conversa.Message
@@ -21,7 +21,7 @@ func scanMessage(row interface{ Scan(...any) error }) (conversa.Message, error) 
 	err := row.Scan(&m.ID, &m.CompanyID, &m.ConversationID, &m.Direction, &m.Type, &m.Text, &payload, &m.Status, &wamid,
 		&m.AuthorID, &m.ErrorCode, &m.Error, &m.ErrorPT, &m.Category, &m.ExpectedCost, &m.Billable, &m.PricingType, &key,
 		&m.ReplyTo, &m.MediaID, &m.MediaMime, &m.MediaPath, &m.SendState, &m.SendAttempts, &m.AttemptedAt, &m.SentAt,
-		&m.DeliveredAt, &m.ReadAt, &m.CreatedAt)
+		&m.DeliveredAt, &m.ReadAt, &m.CreatedAt, &m.RetriedBy)
 	m.WAMID, m.IdempotencyKey, m.Payload = wamid.String, key.String, []byte(payload)
 	utc(&m.CreatedAt)
 	utcOpt(m.AttemptedAt, m.SentAt, m.DeliveredAt, m.ReadAt)
@@ -111,6 +111,17 @@ func (s *Store) oneMessage(ctx context.Context, c conn, where string, args ...an
 
 // Messages returns up to limit messages of a conversation older than the
 // message beforeID (0 = the newest), oldest first, as a thread shows them.
+// MarkRetried records that a failed message was sent again as resend; a
+// message is sent again once: a second resend is a conflict.
+func (s *Store) MarkRetried(ctx context.Context, companyID, id, resend int64) error {
+	n, err := affected(s.w.exec(ctx, "UPDATE messages SET retried_by = ? WHERE company_id = ? AND id = ? AND retried_by IS NULL",
+		resend, companyID, id))
+	if err == nil && n == 0 {
+		err = conversa.Errorf(conversa.ECONFLICT, "This message was already sent again.").Pt("Esta mensagem já foi enviada de novo.")
+	}
+	return err
+}
+
 // LatestInboundWAMID is Meta's id of the conversation's latest customer
 // message, "" when the customer never wrote.
 func (s *Store) LatestInboundWAMID(ctx context.Context, companyID, conversationID int64) (string, error) {

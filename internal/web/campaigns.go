@@ -34,6 +34,7 @@ type apiProgress struct {
 	Done       int               `json:"done"`
 	Rate       float64           `json:"rate"`
 	ETASeconds float64           `json:"eta_seconds"`
+	Replied    int               `json:"replied"` // recipients who wrote back
 }
 
 // apiEstimate is POST /api/v1/campaigns/{id}/estimate.

@@ -157,7 +157,8 @@ func TestCampaignPage(t *testing.T) {
 	apiPath := fmt.Sprintf("/api/v1/campaigns/%d", camp.ID)
 	s.api("POST", apiPath+"/start", admin, nil, nil)
 	progress := pageText(t, s.getAs(path+"/progress", langEN, admin))
-	mustContain(t, progress, "Sending", `id="pause-campaign"`, `id="cancel-campaign"`, `id="count-pending">2<`, "every 3s")
+	mustContain(t, progress, "Sending", `id="pause-campaign"`, `id="cancel-campaign"`, `id="count-pending">2<`, "every 3s",
+		`<dt>Replied</dt><dd id="count-replied">0<`)
 	if strings.Contains(progress, `id="start-campaign"`) || strings.Contains(progress, "<html") {
 		t.Error("a running campaign's progress fragment offers start, or is a whole page")
 	}

@@ -92,9 +92,11 @@ func (m apiMessage) NamesKind() bool {
 	return false
 }
 
-// Retryable is a message of ours that failed, which the thread offers to
-// send again.
-func (m apiMessage) Retryable() bool { return m.Direction == "out" && m.Status == "failed" }
+// Retryable is a message of ours that failed and was not sent again yet,
+// which the thread offers to send again.
+func (m apiMessage) Retryable() bool {
+	return m.Direction == "out" && m.Status == "failed" && m.RetriedBy == nil
+}
 
 // IsReaction is a reaction left as a line of its own: its message is not
 // in the thread (older than the page), or the API didn't say which it is.

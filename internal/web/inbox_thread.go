@@ -43,6 +43,7 @@ type apiMessage struct {
 	HasMedia    bool        `json:"has_media"`
 	MediaStored bool        `json:"media_stored"`
 	ReadAt      *time.Time  `json:"read_at"`
+	RetriedBy   *int64      `json:"retried_by"` // its resend, once sent again
 	Content     *apiContent `json:"content"`
 
 	Reactions []reactionBadge `json:"-"` // folded in from reaction messages (inbox_content.go)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -70,9 +71,21 @@ func TestInboxRetryButton(t *testing.T) {
 			t.Errorf("%s: only the failed bubble offers a retry", tc.lang)
 		}
 	}
+	// Sent again, it offers no second retry but a way to its resend.
+	rec := f.s.postAs(fmt.Sprintf("/api/v1/messages/%d/retry", failed), langPT, agent, "Idempotency-Key: retry-0")
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("retry: %d %s", rec.Code, rec.Body)
+	}
+	var resend struct{ ID int64 }
+	json.Unmarshal(rec.Body.Bytes(), &resend)
+	page := f.page(fmt.Sprintf("/app/inbox/%d/messages", f.conv), langPT, agent)
+	mustContain(t, page, fmt.Sprintf(`href="#m-%d">Enviada de novo: ver o reenvio</a>`, resend.ID))
+	if strings.Contains(page, `class="retry"`) {
+		t.Error("a message sent again still offers a retry")
+	}
 	// Ana's other conversation wrote two days ago: the window is closed.
 	old := f.failedMessage(t, f.other)
-	rec := f.s.postAs(fmt.Sprintf("/api/v1/messages/%d/retry", old), langPT, admin, "Idempotency-Key: retry-1")
+	rec = f.s.postAs(fmt.Sprintf("/api/v1/messages/%d/retry", old), langPT, admin, "Idempotency-Key: retry-1")
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "janela de atendimento de 24 horas fechou") {
 		t.Errorf("retry outside the window: %d %s", rec.Code, rec.Body)
 	}

@@ -67,6 +67,8 @@ func init() {
 		"campaigns.sent":              {"Enviadas", "Sent"},
 		"campaigns.delivered":         {"Entregues", "Delivered"},
 		"campaigns.read":              {"Lidas", "Read"},
+		"campaigns.replied":           {"Responderam", "Replied"},
+		"campaigns.replied_one":       {"respondeu", "replied"},
 		"campaigns.failed":            {"Falharam", "Failed"},
 		"campaigns.pending":           {"Na fila", "Pending"},
 		"campaigns.excluded":          {"Excluídas", "Excluded"},

@@ -42,5 +42,6 @@ func init() {
 		"inbox.unread_other":         {"%d mensagens não lidas", "%d unread messages"},
 		"retry.button":               {"Tentar novamente", "Try again"},
 		"retry.done":                 {"Enviada de novo, como uma nova mensagem abaixo.", "Sent again, as a new message below."},
+		"retry.resent":               {"Enviada de novo: ver o reenvio", "Sent again: see the resend"},
 	})
 }
