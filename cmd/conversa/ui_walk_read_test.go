@@ -112,12 +112,14 @@ func (w *walk) chatStatus(text string) string {
 
 // retry: Meta refuses our next message as undeliverable; its bubble says
 // why and offers to try again, which sends it as a new message that is
-// delivered.
+// delivered; the failed bubble then links to its resend instead of
+// offering a second try.
 func (w *walk) retry() {
 	text := "Posso ajudar em algo mais?"
 	failed := w.failSend(text)
 	last := `.bubble.out:last-of-type`
-	w.step("try again", stepTimeout, tap(failed+" form.retry button"), textContains(failed+" .form-ok", w.tr("retry.done")),
+	w.step("try again", stepTimeout, tap(failed+" form.retry button"), textContains(failed, w.tr("retry.resent")),
+		until(fmt.Sprintf(`!document.querySelector('%s form.retry')`, failed)),
 		visible(last+`[data-status="delivered"], `+last+`[data-status="read"]`), textContains(last, text))
 }
 
